@@ -1,0 +1,63 @@
+# The README's commands. `make run` serves the app; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+# Debian packages the tests need (PostgreSQL: the suite runs on it as well as on SQLite).
+TEST_DEBS := postgresql
+
+.PHONY: run test install install-test system-test-deps translations lint format i18n-extract clean
+
+run: install instance/config.py translations
+	$(FLASK) init
+	$(FLASK) demo
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: install-test instance/config.py translations system-test-deps
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+$(VENV)/.installed: pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+# Install missing Debian packages (as root, or through sudo).
+system-test-deps:
+	@missing=$$(for p in $(TEST_DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -qq && $$SUDO DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+# A deployment's config with a fresh secret key; never overwritten.
+instance/config.py:
+	mkdir -p instance
+	printf '# Written by make; edit freely. See instance/config.example.py.\nSECRET_KEY = "%s"\n' \
+		"$$($(PYTHON) -c 'import secrets; print(secrets.token_hex(32))')" > $@
+
+translations: install
+	$(BIN)/pybabel compile -q -d audit/translations
+
+i18n-extract: install
+	$(BIN)/pybabel extract -F audit/translations/babel.cfg -k _l -k N_ -o audit/translations/messages.pot audit
+	$(BIN)/pybabel update -q -i audit/translations/messages.pot -d audit/translations
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format:
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,27 @@
+"""Defaults for every setting; ``instance/config.py`` and the environment override them."""
+
+from datetime import timedelta
+
+#: signs the session cookie; a deployment must set its own (the app refuses this one in production)
+SECRET_KEY = "dev"
+#: the database; None means the SQLite file ``instance/audit.sqlite``
+SQLALCHEMY_DATABASE_URI: str | None = None
+#: the folder ``flask init`` loads the catalog from, relative to the repository root
+CHECKLISTS_DIR = "checklists"
+
+#: Japanese first; English selectable per user
+LANGUAGES = ("ja", "en")
+BABEL_DEFAULT_LOCALE = "ja"
+BABEL_DEFAULT_TIMEZONE = "Asia/Tokyo"
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+#: a working day at a counter; also how long a CSRF token lives (see WTF_CSRF_TIME_LIMIT)
+PERMANENT_SESSION_LIFETIME = timedelta(hours=10)
+#: tie the CSRF token to the session rather than to one hour, so a two-hour form still saves
+WTF_CSRF_TIME_LIMIT = None
+REMEMBER_COOKIE_HTTPONLY = True
+REMEMBER_COOKIE_SAMESITE = "Lax"
+
+#: checklist files are small; this bounds any upload
+MAX_CONTENT_LENGTH = 4 * 1024 * 1024

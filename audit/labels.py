@@ -1,0 +1,68 @@
+"""How enum values and error codes are named on screen, in the current language."""
+
+from typing import Any
+
+from flask import Flask
+from flask_babel import get_locale
+
+from audit.domain.catalog import ChangeKind, OfficeKind, Origin
+from audit.i18n import _l
+from audit.models import Role
+
+ROLE_LABELS = {
+    Role.COMMITTEE: _l("Committee member"),
+    Role.HEAD: _l("Division head"),
+    Role.AUDITOR: _l("Auditor"),
+    Role.ADMIN: _l("Administrator"),
+}
+OFFICE_KIND_LABELS = {
+    OfficeKind.WARD: _l("Ward office"),
+    OfficeKind.BRANCH: _l("Branch office"),
+    OfficeKind.SUB: _l("Sub-office"),
+}
+ORIGIN_LABELS = {
+    Origin.SOURCE: _l("From the source document"),
+    Origin.SOURCE_PARTIAL: _l("Partly from the source document, completed"),
+    Origin.MODELLED: _l("Modelled (an illustration, not the city's official text)"),
+}
+CHANGE_LABELS = {
+    ChangeKind.ADDED: _l("Added"),
+    ChangeKind.CHANGED: _l("Changed"),
+    ChangeKind.RETIRED: _l("Retired"),
+    ChangeKind.RESTORED: _l("Restored"),
+}
+ERROR_TITLES = {
+    400: _l("The request could not be understood"),
+    403: _l("You do not have access to this page"),
+    404: _l("Page not found"),
+    405: _l("This action is not allowed here"),
+    413: _l("The file is too large"),
+}
+ERROR_TEXTS = {
+    400: _l("The form may have expired. Go back, reload the page and try again."),
+    403: _l("Your role does not allow this. Ask an administrator if you need access."),
+    404: _l("The page does not exist, or it is not one you can see."),
+    405: _l("Use the buttons on the page instead of typing the address."),
+    413: _l("Choose a smaller file."),
+}
+
+
+def _lookup(labels: dict[Any, Any]) -> Any:
+    return lambda value: labels.get(value, value)
+
+
+def init_app(app: Flask) -> None:
+    """Make the labels available to every template."""
+    helpers = {
+        "role_label": _lookup(ROLE_LABELS),
+        "office_kind_label": _lookup(
+            {**OFFICE_KIND_LABELS, **{k.value: v for k, v in OFFICE_KIND_LABELS.items()}}
+        ),
+        "origin_label": _lookup(ORIGIN_LABELS),
+        "change_label": _lookup(CHANGE_LABELS),
+        "error_title": _lookup(ERROR_TITLES),
+        "error_text": _lookup(ERROR_TEXTS),
+    }
+    app.jinja_env.globals.update(helpers)
+    app.jinja_env.filters["office_kind_label"] = helpers["office_kind_label"]
+    app.context_processor(lambda: {"current_locale": str(get_locale() or "ja")})

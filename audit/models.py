@@ -1,0 +1,173 @@
+"""The tables: catalog, levels in force, users, API tokens and the audit trail."""
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Enum as SqlEnum
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from audit.db import db
+from audit.domain.catalog import OfficeKind, Origin
+
+#: every timestamp is stored in UTC with its zone, whatever the database
+UtcDateTime = DateTime(timezone=True)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _enum(enum: type[StrEnum]) -> SqlEnum:
+    """Store an enum as its value in a plain string column, on SQLite and PostgreSQL alike."""
+    return SqlEnum(
+        enum,
+        native_enum=False,
+        length=16,
+        values_callable=lambda e: [member.value for member in e],
+        validate_strings=True,
+    )
+
+
+class Role(StrEnum):
+    COMMITTEE = "committee"  # 区役所サービス向上委員会: their own office only
+    HEAD = "head"  # 区民サービス部長会議: reads everything, decides step-ups
+    AUDITOR = "auditor"  # 外部評価: reads everything, external evaluations
+    ADMIN = "admin"  # 市民文化局: users and catalog
+
+
+class Office(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    kind: Mapped[OfficeKind] = mapped_column(_enum(OfficeKind))
+    #: the ward office a branch or sub-office belongs to
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("office.id"))
+    name_ja: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200), default="")
+    origin: Mapped[Origin] = mapped_column(_enum(Origin))
+    #: order in the checklist file, for listings
+    position: Mapped[int] = mapped_column(default=0)
+
+    parent: Mapped["Office | None"] = relationship(remote_side=[id], lazy="raise_on_sql")
+
+
+class Principle(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name_ja: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200), default="")
+    description_ja: Mapped[str] = mapped_column(Text)
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    origin: Mapped[Origin] = mapped_column(_enum(Origin))
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class Standard(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    principle_id: Mapped[int] = mapped_column(ForeignKey("principle.id"))
+    #: None for a citywide standard (全市統一基準), else the one office it belongs to (区独自基準)
+    office_id: Mapped[int | None] = mapped_column(ForeignKey("office.id"))
+    #: office kinds a citywide standard applies to, comma-separated ("ward,branch,sub")
+    applies_to: Mapped[str] = mapped_column(String(32))
+    area: Mapped[str | None] = mapped_column(String(32))
+    title_ja: Mapped[str] = mapped_column(Text)
+    title_en: Mapped[str] = mapped_column(Text, default="")
+    method_ja: Mapped[str] = mapped_column(Text)
+    method_en: Mapped[str] = mapped_column(Text, default="")
+    #: first fiscal year in force
+    since: Mapped[int]
+    start_level: Mapped[int] = mapped_column(default=1)
+    origin: Mapped[Origin] = mapped_column(_enum(Origin))
+    #: overrides of the step-up rule, as written in the checklist file
+    rule: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: base name of the checklist file the standard is kept in
+    source: Mapped[str] = mapped_column(String(200))
+    #: taken out of its file: kept for history, left off new audits
+    is_retired: Mapped[bool] = mapped_column(default=False)
+    position: Mapped[int] = mapped_column(default=0)
+
+    principle: Mapped[Principle] = relationship(lazy="raise_on_sql")
+    office: Mapped[Office | None] = relationship(lazy="raise_on_sql")
+    levels: Mapped[list["Level"]] = relationship(
+        back_populates="standard",
+        order_by="Level.number",
+        cascade="all, delete-orphan",
+        lazy="raise_on_sql",
+    )
+    history: Mapped[list["LevelInForce"]] = relationship(
+        order_by="LevelInForce.from_year", lazy="raise_on_sql", cascade="all"
+    )
+
+
+class Level(db.Model):
+    __table_args__ = (UniqueConstraint("standard_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    standard_id: Mapped[int] = mapped_column(ForeignKey("standard.id"))
+    number: Mapped[int]
+    criterion_ja: Mapped[str] = mapped_column(Text)
+    criterion_en: Mapped[str] = mapped_column(Text, default="")
+    #: share of observations that must succeed, in parts per million (900000 = 90%);
+    #: None for a qualitative level
+    target_ppm: Mapped[int | None]
+    min_observations: Mapped[int | None]
+
+    standard: Mapped[Standard] = relationship(back_populates="levels", lazy="raise_on_sql")
+
+
+class LevelInForce(db.Model):
+    """One step of a standard's history: level ``level`` is in force from ``from_year`` on."""
+
+    __table_args__ = (UniqueConstraint("standard_id", "from_year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    standard_id: Mapped[int] = mapped_column(ForeignKey("standard.id"))
+    level: Mapped[int]
+    from_year: Mapped[int]
+    #: why: "catalog" for the level a standard starts at, else the meeting's decision
+    reason: Mapped[str] = mapped_column(String(32), default="catalog")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+
+class User(UserMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(_enum(Role))
+    #: a committee member's office; None for the citywide roles
+    office_id: Mapped[int | None] = mapped_column(ForeignKey("office.id"))
+    #: chosen UI language; None follows the browser, then Japanese
+    locale: Mapped[str | None] = mapped_column(String(8))
+    is_active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+    office: Mapped[Office | None] = relationship(lazy="joined")
+
+
+class ApiToken(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    #: SHA-256 of the token; the token itself is shown once and never stored
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class AuditLogEntry(db.Model):
+    """The audit trail: who changed what, when, from what to what. Rows are only ever added."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now, index=True)
+    #: None for changes made from the command line without a user
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    #: the actor's name as it was, or "cli"
+    actor_name: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    object_type: Mapped[str] = mapped_column(String(32))
+    object_key: Mapped[str] = mapped_column(String(64))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
