@@ -45,7 +45,7 @@ instance/config.py:
 		"$$($(PYTHON) -c 'import secrets; print(secrets.token_hex(32))')" > $@
 
 translations: install
-	$(BIN)/pybabel compile -q -d audit/translations
+	$(BIN)/pybabel compile -d audit/translations
 
 i18n-extract: install
 	$(BIN)/pybabel extract -F audit/translations/babel.cfg -k _l -k N_ -o audit/translations/messages.pot audit
