@@ -1,5 +1,6 @@
 """Fixtures: an app on a fresh database per test, made quickly from migrated templates."""
 
+import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -8,6 +9,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
+from sqlalchemy import create_engine, make_url, text
 
 from audit import create_app
 from audit.db import db
@@ -17,46 +19,97 @@ ROOT = Path(__file__).resolve().parent.parent
 CHECKLISTS = ROOT / "checklists"
 
 
-def make_app(database: Path, **config: object) -> Flask:
+#: a PostgreSQL server to run the suite on as well (``make test`` sets it); else SQLite only
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def make_app(database: str, **config: object) -> Flask:
     return create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "test",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+            "SQLALCHEMY_DATABASE_URI": database,
             "WTF_CSRF_ENABLED": False,
             **config,
         }
     )
 
 
-@pytest.fixture(scope="session")
-def database_templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Two migrated databases, built once: empty, and with the catalog and demo users."""
-    folder = tmp_path_factory.mktemp("templates")
-    empty, loaded = folder / "empty.sqlite", folder / "loaded.sqlite"
-    with make_app(empty).app_context():
+def build_template(database: str, *, loaded: bool) -> None:
+    """Migrate a database; with ``loaded``, also load the real catalog and the demo users."""
+    with make_app(database).app_context():
         upgrade()
+        if loaded:
+            catalog.load_files(db.session, catalog.read_files([CHECKLISTS]), actor=None)
+            demo.create_demo_data(db.session)
+            db.session.commit()
         db.engine.dispose()
-    shutil.copy(empty, loaded)
-    with make_app(loaded).app_context():
-        catalog.load_files(db.session, catalog.read_files([CHECKLISTS]), actor=None)
-        demo.create_demo_data(db.session)
-        db.session.commit()
-        db.engine.dispose()
-    return {"empty": empty, "loaded": loaded}
+
+
+class SqliteDatabases:
+    """Template files, copied for each test."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        for name in ("empty", "loaded"):
+            build_template(f"sqlite:///{folder / name}.sqlite", loaded=name == "loaded")
+
+    def create(self, template: str, target: Path) -> str:
+        shutil.copy(self.folder / f"{template}.sqlite", target)
+        return f"sqlite:///{target}"
+
+    def drop(self, url: str) -> None:
+        Path(make_url(url).database or "").unlink(missing_ok=True)
+
+
+class PostgresDatabases:
+    """Template databases, cloned for each test with CREATE DATABASE … TEMPLATE."""
+
+    def __init__(self, server: str) -> None:
+        self.server = make_url(server)
+        self.admin = create_engine(self.server, isolation_level="AUTOCOMMIT")
+        self.count = 0
+        for name in ("empty", "loaded"):
+            self._execute(f"DROP DATABASE IF EXISTS audit_template_{name}")
+            self._execute(f"CREATE DATABASE audit_template_{name}")
+            build_template(self._url(f"audit_template_{name}"), loaded=name == "loaded")
+
+    def _url(self, name: str) -> str:
+        return self.server.set(database=name).render_as_string(hide_password=False)
+
+    def _execute(self, statement: str) -> None:
+        with self.admin.connect() as connection:
+            connection.execute(text(statement))
+
+    def create(self, template: str, _target: Path) -> str:
+        self.count += 1
+        name = f"audit_test_{os.getpid()}_{self.count}"
+        self._execute(f"DROP DATABASE IF EXISTS {name}")
+        self._execute(f"CREATE DATABASE {name} TEMPLATE audit_template_{template}")
+        return self._url(name)
+
+    def drop(self, url: str) -> None:
+        self._execute(f"DROP DATABASE IF EXISTS {make_url(url).database}")
+
+
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory: pytest.TempPathFactory) -> SqliteDatabases | PostgresDatabases:
+    """Migrated template databases, built once: "empty", and "loaded" with catalog and users."""
+    if POSTGRES_URL:
+        return PostgresDatabases(POSTGRES_URL)
+    return SqliteDatabases(tmp_path_factory.mktemp("templates"))
 
 
 @pytest.fixture
 def app_factory(
-    tmp_path: Path, database_templates: dict[str, Path]
+    tmp_path: Path, databases: SqliteDatabases | PostgresDatabases
 ) -> Iterator[Callable[..., Flask]]:
-    """Make an app on a copy of a template database ("loaded" or "empty")."""
+    """Make an app on a fresh copy of a template database ("loaded" or "empty")."""
     apps: list[Flask] = []
 
     def make(template: str = "loaded", **config: object) -> Flask:
-        database = tmp_path / f"{template}-{len(apps)}.sqlite"
-        shutil.copy(database_templates[template], database)
-        app = make_app(database, **config)
+        url = databases.create(template, tmp_path / f"{template}-{len(apps)}.sqlite")
+        app = make_app(url, **config)
         apps.append(app)
         return app
 
@@ -64,6 +117,7 @@ def app_factory(
     for app in apps:
         with app.app_context():
             db.engine.dispose()
+        databases.drop(app.config["SQLALCHEMY_DATABASE_URI"])
 
 
 @pytest.fixture

@@ -42,7 +42,10 @@ def test_session_cookie_is_httponly_and_lax(app):
     ("pragma", "expected"),
     [("journal_mode", "wal"), ("foreign_keys", 1), ("busy_timeout", 10000)],
 )
-def test_sqlite_pragmas(app, pragma, expected):
+def test_sqlite_pragmas(tmp_path, pragma, expected):
+    app = create_app(
+        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite'}"}
+    )
     with app.app_context():
         assert db.session.execute(text(f"PRAGMA {pragma}")).scalar() == expected
 

@@ -5,6 +5,7 @@ list of every :class:`Problem` found in any of them, each with its file and line
 clerk can fix all of them at once. ``diff_catalog`` says what applying a catalog would change.
 """
 
+import codecs
 import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
@@ -199,6 +200,13 @@ class _Layout:
         )
         return start, end
 
+    def entry(self, name: str) -> int:
+        """Return the line of the first header of a top-level entry (``[[name]]``, ``[name.x]``)."""
+        for kind, number in self.headers:
+            if kind == name or kind.startswith(name + "."):
+                return number
+        return self.key(name, (1, len(self.lines)))
+
     def key(self, key: str, span: tuple[int, int]) -> int:
         """Return the line of ``key = …`` (or ``key.ja = …``) within span, else its start."""
         start, end = span
@@ -227,16 +235,15 @@ class _FileReader:
         """Return each kind of entry with its tables and their first lines."""
         found: dict[str, list[tuple[dict[str, Any], int]]] = {kind: [] for kind in KINDS_OF_ENTRY}
         for key, value in document.items():
-            line = self.layout.key(key, (1, len(self.layout.lines))) if key not in _KEYS else 1
             if key not in KINDS_OF_ENTRY:
                 self.add(
-                    line,
+                    self.layout.entry(key),
                     N_("unknown entry %(key)s: expected office, principle or standard"),
                     key=key,
                 )
             elif not (isinstance(value, list) and all(isinstance(v, dict) for v in value)):
                 self.add(
-                    self.layout.key(key, (1, len(self.layout.lines))),
+                    self.layout.entry(key),
                     N_("%(key)s must be written as [[%(key)s]] tables"),
                     key=key,
                 )
@@ -524,12 +531,16 @@ def _read_file(file: CatalogFile, problems: list[Problem]) -> tuple[dict[str, An
     try:
         text = file.data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = file.data[: error.start].count(b"\n") + 1
+        # The decoder counts from after a byte order mark; count from the file's first byte.
+        position = error.start + (
+            len(codecs.BOM_UTF8) if file.data.startswith(codecs.BOM_UTF8) else 0
+        )
+        line = file.data[:position].count(b"\n") + 1
         problems.append(
             Problem(
                 file.name,
                 N_("the file is not UTF-8 text (byte %(byte)s); save it as UTF-8"),
-                {"byte": error.start + 1},
+                {"byte": position + 1},
                 line=line,
             )
         )

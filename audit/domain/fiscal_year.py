@@ -11,8 +11,10 @@ ERAS = (
     (1989, "平成", "Heisei", "H"),
     (1926, "昭和", "Showa", "S"),
 )
+#: the last year of each closed era that may be written: some offices kept 平成31年度 for FY2019
+_LAST_ERA_YEAR = {"平成": 31, "昭和": 63}
 
-_ERA_BY_KEY = {key: first for first, ja, en, abbr in ERAS for key in (ja, en.lower(), abbr.lower())}
+_ERA_BY_KEY = {key: (first, ja) for first, ja, _en, abbr in ERAS for key in (ja, abbr.lower())}
 _YEAR_PATTERN = re.compile(
     r"^\s*(?:FY)?\s*(?P<western>\d{4})\s*(?:年度)?\s*$"
     r"|^\s*(?P<era>令和|平成|昭和|[RHSrhs])\s*(?P<n>\d{1,2}|元)\s*(?:年度)?\s*$",
@@ -61,8 +63,8 @@ def parse_fiscal_year(text: str) -> int:
         raise ValueError(f"not a fiscal year: {text!r}")
     if match["western"]:
         return int(match["western"])
-    first = _ERA_BY_KEY[match["era"].lower()]
+    first, era = _ERA_BY_KEY[match["era"].lower()]
     n = 1 if match["n"] == "元" else int(match["n"])
-    if n < 1:
+    if not 1 <= n <= _LAST_ERA_YEAR.get(era, 99):
         raise ValueError(f"not a fiscal year: {text!r}")
     return first + n - 1
