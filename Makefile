@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 # Debian packages the tests need (PostgreSQL: the suite runs on it as well as on SQLite).
 TEST_DEBS := postgresql
 
-.PHONY: run test install install-test system-test-deps translations lint format i18n-extract clean
+.PHONY: run test test-postgres install install-test system-test-deps translations lint format i18n-extract clean
 
 run: install instance/config.py translations
 	$(FLASK) init
@@ -16,6 +16,23 @@ run: install instance/config.py translations
 test: install-test instance/config.py translations system-test-deps
 	$(BIN)/ruff check .
 	$(BIN)/pytest
+	$(MAKE) --no-print-directory test-postgres
+
+# The database-facing tests again, on a throwaway PostgreSQL server on a local socket.
+PG_BIN = $(lastword $(sort $(wildcard /usr/lib/postgresql/*/bin)))
+PG_DIR := /tmp/ward-audit-postgres
+PG_PORT := 54329
+AS_PG = $(if $(filter 0,$(shell id -u)),runuser -u postgres --,)
+test-postgres: install-test translations system-test-deps
+	$(AS_PG) $(PG_BIN)/pg_ctl -D $(PG_DIR)/data stop -m immediate >/dev/null 2>&1 || true
+	rm -rf $(PG_DIR) && mkdir -p $(PG_DIR)
+	$(if $(AS_PG),chown postgres $(PG_DIR))
+	$(AS_PG) $(PG_BIN)/initdb -D $(PG_DIR)/data -A trust -U audit -E UTF8 --no-locale >/dev/null
+	$(AS_PG) $(PG_BIN)/pg_ctl -D $(PG_DIR)/data -l $(PG_DIR)/log -w \
+		-o "-k $(PG_DIR) -p $(PG_PORT) -c listen_addresses='' -c fsync=off" start >/dev/null
+	TEST_DATABASE_URL="postgresql+psycopg://audit@/postgres?host=$(PG_DIR)&port=$(PG_PORT)" \
+		$(BIN)/pytest tests/services tests/web tests/cli; \
+		status=$$?; $(AS_PG) $(PG_BIN)/pg_ctl -D $(PG_DIR)/data stop -m fast >/dev/null; exit $$status
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test

@@ -91,13 +91,23 @@ class PostgresDatabases:
     def drop(self, url: str) -> None:
         self._execute(f"DROP DATABASE IF EXISTS {make_url(url).database}")
 
+    def close(self) -> None:
+        for name in ("empty", "loaded"):
+            self._execute(f"DROP DATABASE IF EXISTS audit_template_{name}")
+        self.admin.dispose()
+
 
 @pytest.fixture(scope="session")
-def databases(tmp_path_factory: pytest.TempPathFactory) -> SqliteDatabases | PostgresDatabases:
+def databases(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[SqliteDatabases | PostgresDatabases]:
     """Migrated template databases, built once: "empty", and "loaded" with catalog and users."""
     if POSTGRES_URL:
-        return PostgresDatabases(POSTGRES_URL)
-    return SqliteDatabases(tmp_path_factory.mktemp("templates"))
+        postgres = PostgresDatabases(POSTGRES_URL)
+        yield postgres
+        postgres.close()
+    else:
+        yield SqliteDatabases(tmp_path_factory.mktemp("templates"))
 
 
 @pytest.fixture
