@@ -66,7 +66,7 @@ translations: install
 
 i18n-extract: install
 	$(BIN)/pybabel extract -F audit/translations/babel.cfg -k _l -k N_ -o audit/translations/messages.pot audit
-	$(BIN)/pybabel update -q -i audit/translations/messages.pot -d audit/translations
+	$(BIN)/pybabel update --no-fuzzy-matching -i audit/translations/messages.pot -d audit/translations
 
 lint:
 	$(BIN)/ruff check .

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from audit.models import ApiToken, Office, Role, User
+from audit.services import N_, ServiceError
 from audit.services.audit_log import record_change
 
 MIN_PASSWORD_LENGTH = 12
@@ -20,7 +21,7 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class UserError(ValueError):
+class UserError(ServiceError):
     """A user cannot be created or changed as asked; the message says why."""
 
 
@@ -35,20 +36,24 @@ def create_user(
     """Create a user; committee members belong to one office, the other roles to none."""
     username = username.strip()
     if not username:
-        raise UserError("the user name is empty")
+        raise UserError(N_("the user name is empty"))
     if session.scalar(select(User).where(User.username == username)):
-        raise UserError(f"user {username} already exists")
+        raise UserError(N_("user %(name)s already exists"), name=username)
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+        raise UserError(
+            N_("the password must have at least %(count)s characters"), count=MIN_PASSWORD_LENGTH
+        )
     office = None
     if role == Role.COMMITTEE:
         if not office_code:
-            raise UserError("a committee member needs an office (--office CODE)")
+            raise UserError(N_("a committee member needs an office (--office CODE)"))
         office = session.scalar(select(Office).where(Office.code == office_code))
         if office is None:
-            raise UserError(f"unknown office {office_code}")
+            raise UserError(N_("unknown office %(code)s"), code=office_code)
     elif office_code:
-        raise UserError(f"only committee members belong to an office, not the {role} role")
+        raise UserError(
+            N_("only committee members belong to an office, not the %(role)s role"), role=role.value
+        )
     user = User(
         username=username,
         password_hash=generate_password_hash(password),
@@ -81,7 +86,7 @@ def issue_token(session: Session, username: str) -> str:
     """Create a new API bearer token for a user and return it; only its hash is kept."""
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
-        raise UserError(f"unknown user {username}")
+        raise UserError(N_("unknown user %(name)s"), name=username)
     token = secrets.token_urlsafe(32)
     session.add(ApiToken(user_id=user.id, token_hash=hash_token(token)))
     record_change(session, None, "token.issued", "user", username)

@@ -37,7 +37,7 @@ def index() -> Any:
             )
         except users.UserError as error:
             db.session.rollback()
-            form.username.errors.append(str(error))
+            form.username.errors.append(_(error.message, **error.params))
         else:
             db.session.commit()
             flash(_("User %(name)s was created.", name=form.username.data), "success")
