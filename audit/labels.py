@@ -33,6 +33,7 @@ CHANGE_LABELS = {
 }
 ERROR_TITLES = {
     400: _l("The request could not be understood"),
+    401: _l("Please log in"),
     403: _l("You do not have access to this page"),
     404: _l("Page not found"),
     405: _l("This action is not allowed here"),
@@ -40,6 +41,7 @@ ERROR_TITLES = {
 }
 ERROR_TEXTS = {
     400: _l("The form may have expired. Go back, reload the page and try again."),
+    401: _l("Log in to continue."),
     403: _l("Your role does not allow this. Ask an administrator if you need access."),
     404: _l("The page does not exist, or it is not one you can see."),
     405: _l("Use the buttons on the page instead of typing the address."),
@@ -60,8 +62,8 @@ def init_app(app: Flask) -> None:
         ),
         "origin_label": _lookup(ORIGIN_LABELS),
         "change_label": _lookup(CHANGE_LABELS),
-        "error_title": _lookup(ERROR_TITLES),
-        "error_text": _lookup(ERROR_TEXTS),
+        "error_title": lambda code: ERROR_TITLES.get(code, _l("Something went wrong")),
+        "error_text": lambda code: ERROR_TEXTS.get(code, ""),
     }
     app.jinja_env.globals.update(helpers)
     app.jinja_env.filters["office_kind_label"] = helpers["office_kind_label"]

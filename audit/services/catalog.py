@@ -325,7 +325,11 @@ def applies_to_kinds(row: Standard) -> frozenset[domain.OfficeKind]:
     return frozenset(domain.OfficeKind(k) for k in row.applies_to.split(","))
 
 
+def level_in_force(standard: Standard, year: int) -> int | None:
+    """The level of a standard in force in a fiscal year (its history must be loaded)."""
+    return domain.level_in_force([(s.from_year, s.level) for s in standard.history], year)
+
+
 def levels_by_year(standard: Standard, years: Iterable[int]) -> list[tuple[int, int | None]]:
     """The level of a standard in force in each of the given fiscal years."""
-    history = [(step.from_year, step.level) for step in standard.history]
-    return [(year, domain.level_in_force(history, year)) for year in years]
+    return [(year, level_in_force(standard, year)) for year in years]

@@ -2,19 +2,21 @@
 
 from typing import Any
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
+from werkzeug.exceptions import HTTPException
 
+from audit import api
 from audit.views import auth, catalog, main, users
-
-ERROR_CODES = (400, 403, 404, 405, 413)
 
 
 def register_blueprints(app: Flask) -> None:
-    for module in (auth, catalog, main, users):
+    for module in (api, auth, catalog, main, users):
         app.register_blueprint(module.bp)
-    for code in ERROR_CODES:
-        app.register_error_handler(code, render_error)
+    app.register_error_handler(HTTPException, render_error)
 
 
-def render_error(error: Any) -> tuple[str, int]:
+def render_error(error: HTTPException) -> Any:
+    """A JSON body for the API, a page in the user's language for everyone else."""
+    if request.path.startswith("/api/"):
+        return api.json_error(error)
     return render_template("errors/error.html", error=error), error.code
