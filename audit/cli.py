@@ -111,10 +111,10 @@ def token_command(username: str) -> None:
 @click.command("demo")
 @with_appcontext
 def demo_command() -> None:
-    """Create the demo users listed in the README (and, later, demo audits)."""
+    """Create the demo users listed in the README and three years of demo audits."""
     created = demo.create_demo_data(db.session)
     db.session.commit()
-    click.echo(f"Demo users created: {', '.join(created) or 'none (they exist)'}.")
+    click.echo(f"Demo data created: {', '.join(created) or 'none (it exists)'}.")
     click.echo(f"Password for every demo user: {demo.DEMO_PASSWORD}")
 
 

@@ -2,12 +2,25 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import HiddenField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    DateField,
+    Form,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from audit.i18n import _l
-from audit.labels import ROLE_LABELS
+from audit.labels import ACTION_STATUS_LABELS, RATING_LABELS, ROLE_LABELS
+from audit.models import AuditKind
 
 
 class LoginForm(FlaskForm):
@@ -48,3 +61,56 @@ class UserForm(FlaskForm):
     )
     office = SelectField(_l("Office (committee members only)"), validators=[Optional()])
     submit = SubmitField(_l("Create user"))
+
+
+class ResponseForm(Form):
+    """One standard in the scoring form; its fields are prefixed with the standard's code."""
+
+    rating = RadioField(
+        _l("Rating"),
+        choices=[SelectChoice(r.value, label) for r, label in RATING_LABELS.items()],
+        validators=[Optional()],
+    )
+    successes = IntegerField(_l("Successes"), validators=[Optional(), NumberRange(min=0)])
+    trials = IntegerField(_l("Observations"), validators=[Optional(), NumberRange(min=0)])
+    evidence = TextAreaField(_l("Evidence"), validators=[Length(max=20000)])
+    na_reason = StringField(_l("Why it does not apply"), validators=[Length(max=2000)])
+    version = HiddenField()
+    action_what = StringField(_l("Improvement action: what"), validators=[Length(max=2000)])
+    action_owner = StringField(_l("Who"), validators=[Length(max=200)])
+    action_due = DateField(_l("By when"), validators=[Optional()])
+
+
+class AuditCreateForm(FlaskForm):
+    office = SelectField(_l("Office"))
+    fiscal_year = IntegerField(
+        _l("Fiscal year"), validators=[DataRequired(), NumberRange(min=2000, max=2100)]
+    )
+    kind = SelectField(
+        _l("Kind"),
+        choices=[
+            SelectChoice(AuditKind.SELF.value, _l("Self-audit")),
+            SelectChoice(AuditKind.EXTERNAL.value, _l("External evaluation")),
+        ],
+    )
+    from_previous = BooleanField(
+        _l("Start from last year's audit (evidence carried over)"), default=True
+    )
+    submit = SubmitField(_l("Create the audit"))
+
+
+class CommentForm(FlaskForm):
+    """Return (with a comment) or reopen (with a reason); plain buttons use EmptyForm."""
+
+    comment = TextAreaField(_l("Comment"), validators=[DataRequired(), Length(max=4000)])
+
+
+class EmptyForm(FlaskForm):
+    """A button that changes state: only the CSRF token."""
+
+
+class ActionStatusForm(FlaskForm):
+    status = SelectField(
+        _l("Status"),
+        choices=[SelectChoice(s.value, label) for s, label in ACTION_STATUS_LABELS.items()],
+    )

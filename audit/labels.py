@@ -1,13 +1,16 @@
 """How enum values and error codes are named on screen, in the current language."""
 
+from datetime import date
 from typing import Any
 
 from flask import Flask
-from flask_babel import get_locale
+from flask_babel import format_datetime, get_locale
 
+from audit.domain import scoring
 from audit.domain.catalog import ChangeKind, OfficeKind, Origin
+from audit.domain.scoring import Missing, Rating
 from audit.i18n import _l
-from audit.models import Role
+from audit.models import ActionStatus, AuditKind, AuditStatus, Role
 
 ROLE_LABELS = {
     Role.COMMITTEE: _l("Committee member"),
@@ -30,6 +33,45 @@ CHANGE_LABELS = {
     ChangeKind.CHANGED: _l("Changed"),
     ChangeKind.RETIRED: _l("Retired"),
     ChangeKind.RESTORED: _l("Restored"),
+}
+RATING_LABELS = {
+    Rating.EXCEEDS: _l("Exceeds"),
+    Rating.MET: _l("Met"),
+    Rating.PARTIAL: _l("Partly met"),
+    Rating.NOT_MET: _l("Not met"),
+    Rating.NA: _l("Not applicable"),
+}
+AUDIT_KIND_LABELS = {
+    AuditKind.SELF: _l("Self-audit"),
+    AuditKind.EXTERNAL: _l("External evaluation"),
+}
+AUDIT_STATUS_LABELS = {
+    AuditStatus.DRAFT: _l("Draft"),
+    AuditStatus.SUBMITTED: _l("Submitted"),
+    AuditStatus.ACCEPTED: _l("Accepted (locked)"),
+}
+ACTION_STATUS_LABELS = {
+    ActionStatus.OPEN: _l("Open"),
+    ActionStatus.IN_PROGRESS: _l("In progress"),
+    ActionStatus.DONE: _l("Done"),
+    ActionStatus.VERIFIED: _l("Verified"),
+}
+MISSING_LABELS = {
+    Missing.RATING: _l("no rating"),
+    Missing.EVIDENCE: _l("no evidence"),
+    Missing.NA_REASON: _l("no reason why it does not apply"),
+    Missing.ACTION: _l("no improvement action for △ or ×"),
+    Missing.OBSERVATIONS: _l("fewer observations than the level requires"),
+}
+FIELD_LABELS = {
+    "rating": _l("Rating"),
+    "successes": _l("Successes"),
+    "trials": _l("Observations"),
+    "evidence": _l("Evidence"),
+    "na_reason": _l("Why it does not apply"),
+    "actions": _l("Improvement action"),
+    "comment": _l("Comment"),
+    "reason": _l("Reason"),
 }
 ERROR_TITLES = {
     400: _l("The request could not be understood"),
@@ -62,9 +104,22 @@ def init_app(app: Flask) -> None:
         ),
         "origin_label": _lookup(ORIGIN_LABELS),
         "change_label": _lookup(CHANGE_LABELS),
+        "rating_label": _lookup(RATING_LABELS),
+        "audit_kind_label": _lookup(AUDIT_KIND_LABELS),
+        "audit_status_label": _lookup(AUDIT_STATUS_LABELS),
+        "action_status_label": _lookup(ACTION_STATUS_LABELS),
+        "missing_label": _lookup(MISSING_LABELS),
+        "field_label": lambda name: FIELD_LABELS.get(name.split("[")[0], name),
         "error_title": lambda code: ERROR_TITLES.get(code, _l("Something went wrong")),
         "error_text": lambda code: ERROR_TEXTS.get(code, ""),
     }
-    app.jinja_env.globals.update(helpers)
+    app.jinja_env.globals.update(
+        helpers,
+        observed_value=scoring.Observed,
+        rating_symbol=lambda value: Rating(value).symbol,
+        today_date=date.today,
+    )
+    app.jinja_env.filters["percent"] = scoring.percent
+    app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["office_kind_label"] = helpers["office_kind_label"]
     app.context_processor(lambda: {"current_locale": str(get_locale() or "ja")})

@@ -1,6 +1,6 @@
 """The tables: catalog, levels in force, users, API tokens and the audit trail."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from audit.db import db
 from audit.domain.catalog import OfficeKind, Origin
+from audit.domain.scoring import Rating
 
 #: every timestamp is stored in UTC with its zone, whatever the database
 UtcDateTime = DateTime(timezone=True)
@@ -36,6 +37,24 @@ class Role(StrEnum):
     HEAD = "head"  # 区民サービス部長会議: reads everything, decides step-ups
     AUDITOR = "auditor"  # 外部評価: reads everything, external evaluations
     ADMIN = "admin"  # 市民文化局: users and catalog
+
+
+class AuditKind(StrEnum):
+    SELF = "self"  # 自己評価, by the office's committee
+    EXTERNAL = "external"  # 外部評価, by auditors
+
+
+class AuditStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    ACCEPTED = "accepted"  # locked
+
+
+class ActionStatus(StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    VERIFIED = "verified"
 
 
 class Office(db.Model):
@@ -169,5 +188,105 @@ class AuditLogEntry(db.Model):
     action: Mapped[str] = mapped_column(String(64))
     object_type: Mapped[str] = mapped_column(String(32))
     object_key: Mapped[str] = mapped_column(String(64))
+    #: the audit the change belongs to, so its page can show its history
+    audit_id: Mapped[int | None] = mapped_column(ForeignKey("audit.id"), index=True)
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class Audit(db.Model):
+    """One office's audit for one fiscal year: a self-audit or an external evaluation."""
+
+    __table_args__ = (UniqueConstraint("office_id", "fiscal_year", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"))
+    fiscal_year: Mapped[int]
+    kind: Mapped[AuditKind] = mapped_column(_enum(AuditKind))
+    status: Mapped[AuditStatus] = mapped_column(_enum(AuditStatus), default=AuditStatus.DRAFT)
+    #: why the audit was last sent back to draft (returned, or reopened by an admin)
+    return_comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    accepted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    office: Mapped[Office] = relationship(lazy="joined", innerjoin=True)
+    responses: Mapped[list["Response"]] = relationship(
+        back_populates="audit",
+        lazy="raise_on_sql",
+        cascade="all, delete-orphan",
+        order_by="Response.position",
+    )
+    submitted_by: Mapped[User | None] = relationship(
+        foreign_keys=[submitted_by_id], lazy="raise_on_sql"
+    )
+    accepted_by: Mapped[User | None] = relationship(
+        foreign_keys=[accepted_by_id], lazy="raise_on_sql"
+    )
+
+
+class Response(db.Model):
+    """One standard's result in an audit, with the text and level it is scored against.
+
+    The standard's title and the level's criterion and target are copied in when the audit
+    is created, so what was scored stays true when the catalog changes later.
+    """
+
+    __table_args__ = (UniqueConstraint("audit_id", "standard_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audit.id"))
+    standard_id: Mapped[int] = mapped_column(ForeignKey("standard.id"))
+    #: the level in force in the audit's fiscal year
+    level: Mapped[int]
+    position: Mapped[int] = mapped_column(default=0)
+    principle_code: Mapped[str] = mapped_column(String(32))
+    standard_code: Mapped[str] = mapped_column(String(32))
+    title_ja: Mapped[str] = mapped_column(Text)
+    title_en: Mapped[str] = mapped_column(Text, default="")
+    criterion_ja: Mapped[str] = mapped_column(Text)
+    criterion_en: Mapped[str] = mapped_column(Text, default="")
+    target_ppm: Mapped[int | None]
+    min_observations: Mapped[int | None]
+
+    rating: Mapped[Rating | None] = mapped_column(_enum(Rating))
+    successes: Mapped[int | None]
+    trials: Mapped[int | None]
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    na_reason: Mapped[str] = mapped_column(Text, default="")
+    #: bumped on every change; a save must name the version it started from
+    version: Mapped[int] = mapped_column(default=1)
+    updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    audit: Mapped[Audit] = relationship(back_populates="responses", lazy="raise_on_sql")
+    updated_by: Mapped[User | None] = relationship(lazy="raise_on_sql")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Action(db.Model):
+    """An improvement action (改善策) for a standard an office did not fully meet."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    standard_id: Mapped[int] = mapped_column(ForeignKey("standard.id"))
+    #: the audit in which the action was planned
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audit.id"))
+    what: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(200))
+    due: Mapped[date]
+    status: Mapped[ActionStatus] = mapped_column(_enum(ActionStatus), default=ActionStatus.OPEN)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    standard: Mapped[Standard] = relationship(lazy="raise_on_sql")
+    office: Mapped[Office] = relationship(lazy="raise_on_sql")
+    audit: Mapped[Audit] = relationship(lazy="raise_on_sql")
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)

@@ -24,6 +24,141 @@ def _errors(*codes: int) -> dict[str, Any]:
     }
 
 
+def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _ref(name: str) -> dict[str, Any]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+_AUDIT_ID = {
+    "name": "audit_id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "integer", "minimum": 1},
+}
+_CODE = {"name": "standard_code", "in": "path", "required": True, "schema": {"type": "string"}}
+_ETAG = {"ETag": {"description": "The response's version", "schema": {"type": "string"}}}
+_NULLABLE_INT = {"type": "integer", "nullable": True}
+
+_AUDIT_PATHS: dict[str, Any] = {
+    "/audits": {
+        "get": {
+            "summary": "The audits the caller may see",
+            "parameters": [
+                {"name": "year", "in": "query", "schema": {"type": "integer"}},
+                {"name": "office", "in": "query", "schema": {"type": "string"}},
+                {
+                    "name": "kind",
+                    "in": "query",
+                    "schema": {"type": "string", "enum": ["self", "external"]},
+                },
+            ],
+            "responses": {
+                "200": _json({"type": "array", "items": _ref("AuditHeader")}),
+                **_errors(401, 422),
+            },
+        },
+        "post": {
+            "summary": "Create an audit with one response per applicable standard",
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["office", "fiscal_year", "kind"],
+                            "properties": {
+                                "office": {"type": "string"},
+                                "fiscal_year": {
+                                    "type": "integer",
+                                    "minimum": 2000,
+                                    "maximum": 2100,
+                                },
+                                "kind": {"type": "string", "enum": ["self", "external"]},
+                                "from_previous": {"type": "boolean", "default": True},
+                            },
+                        }
+                    }
+                },
+            },
+            "responses": {"201": _json(_ref("Audit"), "Created"), **_errors(401, 403, 409, 422)},
+        },
+    },
+    "/audits/{audit_id}": {
+        "get": {
+            "summary": "One audit with every response, rated or not",
+            "parameters": [_AUDIT_ID],
+            "responses": {"200": _json(_ref("Audit")), **_errors(401, 404)},
+        }
+    },
+    "/audits/{audit_id}/responses/{standard_code}": {
+        "get": {
+            "summary": "One response; its version is also the ETag",
+            "parameters": [_AUDIT_ID, _CODE],
+            "responses": {
+                "200": {**_json(_ref("Response")), "headers": _ETAG},
+                **_errors(401, 404),
+            },
+        },
+        "put": {
+            "summary": "Save one response; needs If-Match with its current version",
+            "parameters": [
+                _AUDIT_ID,
+                _CODE,
+                {
+                    "name": "If-Match",
+                    "in": "header",
+                    "required": True,
+                    "schema": {"type": "string"},
+                },
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": _ref("ResponseInput")}},
+            },
+            "responses": {
+                "200": {**_json(_ref("Response")), "headers": _ETAG},
+                **_errors(401, 403, 404, 409, 412, 422, 428),
+            },
+        },
+    },
+    **{
+        f"/audits/{{audit_id}}/{step}": {
+            "post": {
+                "summary": summary,
+                "parameters": [_AUDIT_ID],
+                **(
+                    {
+                        "requestBody": {
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "properties": {"comment": {"type": "string"}},
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    if step == "return"
+                    else {}
+                ),
+                "responses": {
+                    "200": _json(_ref("AuditHeader")),
+                    **_errors(401, 403, 404, 409, 422),
+                },
+            }
+        }
+        for step, summary in (
+            ("submit", "Submit a complete draft; 409 lists what is missing"),
+            ("accept", "Accept a submitted audit; it is locked from then on"),
+            ("return", "Return a submitted audit to draft, with a comment"),
+        )
+    },
+}
+
 OPENAPI: dict[str, Any] = {
     "openapi": "3.0.3",
     "info": {
@@ -35,6 +170,7 @@ OPENAPI: dict[str, Any] = {
     "servers": [{"url": "/api/v1"}],
     "security": [{"bearer": []}],
     "paths": {
+        **_AUDIT_PATHS,
         "/offices": {
             "get": {
                 "summary": "The offices: ward offices, branch offices and sub-offices",
@@ -94,6 +230,102 @@ OPENAPI: dict[str, Any] = {
         "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         "schemas": {
             "Error": _ERROR,
+            "AuditHeader": {
+                "type": "object",
+                "required": ["id", "office", "fiscal_year", "kind", "status"],
+                "properties": {
+                    "id": {"type": "integer"},
+                    "office": {"type": "string"},
+                    "fiscal_year": {"type": "integer"},
+                    "kind": {"type": "string", "enum": ["self", "external"]},
+                    "status": {"type": "string", "enum": ["draft", "submitted", "accepted"]},
+                    "return_comment": {"type": "string", "nullable": True},
+                },
+            },
+            "Audit": {
+                "allOf": [
+                    _ref("AuditHeader"),
+                    {
+                        "type": "object",
+                        "required": ["achievement", "responses"],
+                        "properties": {
+                            "achievement": {
+                                "type": "object",
+                                "properties": {
+                                    "passed": {"type": "integer"},
+                                    "applicable": {"type": "integer"},
+                                    "rate": {"type": "number", "nullable": True},
+                                },
+                            },
+                            "responses": {"type": "array", "items": _ref("Response")},
+                        },
+                    },
+                ]
+            },
+            "Response": {
+                "type": "object",
+                "required": [
+                    "standard_code",
+                    "level",
+                    "rating",
+                    "successes",
+                    "trials",
+                    "evidence",
+                    "version",
+                ],
+                "properties": {
+                    "standard_code": {"type": "string"},
+                    "principle": {"type": "string"},
+                    "level": {"type": "integer"},
+                    "title": _ref("Text"),
+                    "criterion": _ref("Text"),
+                    "target": {"type": "number", "nullable": True},
+                    "min_observations": _NULLABLE_INT,
+                    "rating": {
+                        "type": "string",
+                        "nullable": True,
+                        "enum": ["exceeds", "met", "partial", "not_met", "na", None],
+                    },
+                    "successes": _NULLABLE_INT,
+                    "trials": _NULLABLE_INT,
+                    "interval": {
+                        "type": "object",
+                        "nullable": True,
+                        "properties": {"low": {"type": "number"}, "high": {"type": "number"}},
+                    },
+                    "suggested_rating": {"type": "string", "nullable": True},
+                    "evidence": {"type": "string"},
+                    "na_reason": {"type": "string"},
+                    "version": {"type": "integer"},
+                },
+            },
+            "ResponseInput": {
+                "type": "object",
+                "properties": {
+                    "rating": {
+                        "type": "string",
+                        "nullable": True,
+                        "enum": ["exceeds", "met", "partial", "not_met", "na", None],
+                    },
+                    "successes": _NULLABLE_INT,
+                    "trials": _NULLABLE_INT,
+                    "evidence": {"type": "string"},
+                    "na_reason": {"type": "string", "description": "required for na"},
+                    "actions": {
+                        "type": "array",
+                        "description": "required for partial and not_met, unless an action is open",
+                        "items": {
+                            "type": "object",
+                            "required": ["what", "owner", "due"],
+                            "properties": {
+                                "what": {"type": "string"},
+                                "owner": {"type": "string"},
+                                "due": {"type": "string", "format": "date"},
+                            },
+                        },
+                    },
+                },
+            },
             "Text": _TEXT,
             "Office": {
                 "type": "object",

@@ -16,6 +16,8 @@ def record_change(
     object_key: str,
     before: Mapping[str, Any] | None = None,
     after: Mapping[str, Any] | None = None,
+    *,
+    audit_id: int | None = None,
 ) -> AuditLogEntry:
     """Append one entry to the audit trail; ``actor`` None means the command line."""
     entry = AuditLogEntry(
@@ -26,6 +28,7 @@ def record_change(
         object_key=object_key,
         before=dict(before) if before is not None else None,
         after=dict(after) if after is not None else None,
+        audit_id=audit_id,
     )
     session.add(entry)
     return entry

@@ -6,11 +6,11 @@ from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from audit import api
-from audit.views import auth, catalog, main, users
+from audit.views import actions, audits, auth, catalog, main, users
 
 
 def register_blueprints(app: Flask) -> None:
-    for module in (api, auth, catalog, main, users):
+    for module in (api, actions, audits, auth, catalog, main, users):
         app.register_blueprint(module.bp)
     app.register_error_handler(HTTPException, render_error)
 

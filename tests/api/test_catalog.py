@@ -1,5 +1,7 @@
 """The catalog through the API: bearer tokens only."""
 
+import re
+
 import pytest
 
 
@@ -67,12 +69,14 @@ def test_a_session_cookie_does_not_open_the_api(client, auth):
     assert client.get("/api/v1/offices").status_code == 401
 
 
-def test_openapi_describes_every_api_route(app, client):
+def test_openapi_describes_every_api_route_and_method(app, client):
     document = client.get("/api/v1/openapi.json").get_json()
     assert document["openapi"].startswith("3.")
     routes = {
-        r.rule.removeprefix("/api/v1")
-        for r in app.url_map.iter_rules()
-        if r.rule.startswith("/api/v1/") and r.endpoint != "api.openapi"
+        (re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule.removeprefix("/api/v1")), method.lower())
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/v1/") and rule.endpoint != "api.openapi"
+        for method in rule.methods - {"HEAD", "OPTIONS"}
     }
-    assert routes == set(document["paths"])
+    documented = {(path, method) for path, item in document["paths"].items() for method in item}
+    assert routes == documented
