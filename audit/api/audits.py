@@ -157,7 +157,7 @@ def create_audit() -> Any:
     except ServiceError as error:
         raise_service_error(error)
     db.session.commit()
-    return jsonify(audit_json(audit)), 201
+    return jsonify(audit_json(load_audit(audit.id))), 201
 
 
 @bp.route("/audits/<int:audit_id>")

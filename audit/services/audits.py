@@ -90,7 +90,8 @@ class ResponseStale(ServiceError):
 
 
 def _normal(value: object) -> object:
-    return value.strip() if isinstance(value, str) else value
+    """Texts compare without surrounding blanks; ratings (a str enum) as they are."""
+    return value.strip() if type(value) is str else value
 
 
 # --- finding audits ---------------------------------------------------------------------
