@@ -31,7 +31,7 @@ test-postgres: install-test translations system-test-deps
 	$(AS_PG) $(PG_BIN)/pg_ctl -D $(PG_DIR)/data -l $(PG_DIR)/log -w \
 		-o "-k $(PG_DIR) -p $(PG_PORT) -c listen_addresses='' -c fsync=off" start >/dev/null
 	TEST_DATABASE_URL="postgresql+psycopg://audit@/postgres?host=$(PG_DIR)&port=$(PG_PORT)" \
-		$(BIN)/pytest tests/services tests/web tests/cli; \
+		$(BIN)/pytest tests/services tests/web tests/cli tests/api; \
 		status=$$?; $(AS_PG) $(PG_BIN)/pg_ctl -D $(PG_DIR)/data stop -m fast >/dev/null; exit $$status
 
 install: $(VENV)/.installed
