@@ -76,6 +76,8 @@ class ResponseForm(Form):
     evidence = TextAreaField(_l("Evidence"), validators=[Length(max=20000)])
     na_reason = StringField(_l("Why it does not apply"), validators=[Length(max=2000)])
     version = HiddenField()
+    #: a fingerprint of the values the form was shown with, to tell what the person changed
+    loaded = HiddenField()
     action_what = StringField(_l("Improvement action: what"), validators=[Length(max=2000)])
     action_owner = StringField(_l("Who"), validators=[Length(max=200)])
     action_due = DateField(_l("By when"), validators=[Optional()])

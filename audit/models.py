@@ -290,3 +290,7 @@ class Action(db.Model):
     @property
     def is_open(self) -> bool:
         return self.status in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+
+    @property
+    def is_verified(self) -> bool:
+        return self.status == ActionStatus.VERIFIED

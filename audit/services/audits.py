@@ -596,7 +596,9 @@ def set_action_status(
     action = session.scalar(query)
     if action is None:
         return None
-    if status not in ACTION_STATUSES_BY_ROLE[user.role]:
+    allowed = ACTION_STATUSES_BY_ROLE[user.role]
+    # A verified action stays verified unless a reviewer, who may verify, says otherwise.
+    if status not in allowed or ActionStatus.VERIFIED not in allowed and action.is_verified:
         raise AuditForbidden(N_("your role cannot set this status"))
     if action.status != status:
         record_change(

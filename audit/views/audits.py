@@ -1,5 +1,7 @@
 """Audits: the list, the audit page, the scoring form section by section, and the workflow."""
 
+import hashlib
+import json
 from datetime import date
 from typing import Any
 
@@ -93,6 +95,29 @@ def show(audit_id: int) -> Any:
     )
 
 
+def fingerprint(
+    rating: object, successes: object, trials: object, evidence: object, na_reason: object
+) -> str:
+    """What a standard's fields held, in a few characters, to see whether they were changed."""
+    values = [v.value if isinstance(v, Rating) else v for v in (rating, successes, trials)]
+    text = [str(v or "").strip() for v in (evidence, na_reason)]
+    shown = json.dumps([None if v in (None, "") else str(v) for v in values] + text)
+    return hashlib.sha256(shown.encode()).hexdigest()[:16]
+
+
+def is_untouched(form: ResponseForm) -> bool:
+    """The person changed nothing in this standard and added no action."""
+    posted = fingerprint(
+        form.rating.data,
+        form.successes.data,
+        form.trials.data,
+        form.evidence.data,
+        form.na_reason.data,
+    )
+    has_action = form.action_what.data or form.action_owner.data or form.action_due.data
+    return posted == form.loaded.data and not has_action
+
+
 def response_form(response: Response, formdata: MultiDict[str, str] | None = None) -> ResponseForm:
     """The form for one standard: from what was posted, else from the saved response."""
     if formdata is not None:
@@ -100,6 +125,13 @@ def response_form(response: Response, formdata: MultiDict[str, str] | None = Non
     return ResponseForm(
         prefix=response.standard_code,
         data={
+            "loaded": fingerprint(
+                response.rating,
+                response.successes,
+                response.trials,
+                response.evidence,
+                response.na_reason,
+            ),
             "rating": response.rating.value if response.rating else None,
             "successes": response.successes,
             "trials": response.trials,
@@ -184,7 +216,14 @@ def save_section(audit_id: int, principle: str) -> Any:
     conflicts: dict[str, audits.ResponseStale] = {}
     has_errors = False
     for response in section:
-        form = forms[response.standard_code] = response_form(response, request.form)
+        form = response_form(response, request.form)
+        if not form.version.data.isdigit():
+            abort(400)
+        if is_untouched(form):
+            # Not this person's change: show what is saved now, never write it back.
+            forms[response.standard_code] = response_form(response)
+            continue
+        forms[response.standard_code] = form
         if not form.validate():
             has_errors = True
             continue
@@ -195,7 +234,7 @@ def save_section(audit_id: int, principle: str) -> Any:
                 audit,
                 response.standard_code,
                 response_input(form),
-                int(form.version.data or 0),
+                int(form.version.data),
             )
         except audits.ResponseStale as stale:
             conflicts[response.standard_code] = stale
@@ -210,7 +249,7 @@ def save_section(audit_id: int, principle: str) -> Any:
             flash_error(error)
             return redirect(url_for("audits.show", audit_id=audit.id))
         else:
-            form.version.data = response.version
+            forms[response.standard_code] = response_form(response)
     db.session.commit()
     if conflicts or has_errors:
         if conflicts:
