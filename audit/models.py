@@ -57,6 +57,17 @@ class ActionStatus(StrEnum):
     VERIFIED = "verified"
 
 
+class ProposalKind(StrEnum):
+    STEP_UP = "step_up"  # 段階的な引き上げ: level k → k+1
+    PROMOTION = "promotion"  # an office's own standard becomes citywide at L1
+
+
+class DecisionOutcome(StrEnum):
+    APPROVED = "approved"
+    DEFERRED = "deferred"
+    REJECTED = "rejected"
+
+
 class Office(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
@@ -106,6 +117,8 @@ class Standard(db.Model):
     source: Mapped[str] = mapped_column(String(200))
     #: taken out of its file: kept for history, left off new audits
     is_retired: Mapped[bool] = mapped_column(default=False)
+    #: for a citywide standard adopted from an office's own: the standard it came from
+    promoted_from_id: Mapped[int | None] = mapped_column(ForeignKey("standard.id"))
     position: Mapped[int] = mapped_column(default=0)
 
     principle: Mapped[Principle] = relationship(lazy="raise_on_sql")
@@ -148,6 +161,7 @@ class LevelInForce(db.Model):
     from_year: Mapped[int]
     #: why: "catalog" for the level a standard starts at, else the meeting's decision
     reason: Mapped[str] = mapped_column(String(32), default="catalog")
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("decision.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
 
 
@@ -294,3 +308,70 @@ class Action(db.Model):
     @property
     def is_verified(self) -> bool:
         return self.status == ActionStatus.VERIFIED
+
+
+class Decision(db.Model):
+    """The division heads' meeting's decision on one proposal of one review year.
+
+    An approved step-up or promotion takes effect from the fiscal year after the review
+    year; until that year begins the decision can be revised.
+    """
+
+    __table_args__ = (UniqueConstraint("review_year", "standard_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the fiscal year whose review proposed it; an approval applies from the next one
+    review_year: Mapped[int]
+    standard_id: Mapped[int] = mapped_column(ForeignKey("standard.id"))
+    kind: Mapped[ProposalKind] = mapped_column(_enum(ProposalKind))
+    from_level: Mapped[int]
+    to_level: Mapped[int]
+    outcome: Mapped[DecisionOutcome] = mapped_column(_enum(DecisionOutcome))
+    rationale: Mapped[str] = mapped_column(Text, default="")
+    meeting_date: Mapped[date]
+    decided_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    decided_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    #: the proposal's evidence as it was shown when deciding
+    evidence: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: for an approved promotion: the citywide standard it created
+    created_standard_id: Mapped[int | None] = mapped_column(ForeignKey("standard.id"))
+
+    standard: Mapped[Standard] = relationship(foreign_keys=[standard_id], lazy="raise_on_sql")
+    decided_by: Mapped[User] = relationship(lazy="raise_on_sql")
+
+    @property
+    def effective_year(self) -> int:
+        return self.review_year + 1
+
+
+class Practice(db.Model):
+    """A good practice (取組事例) an office uses to meet a standard, shared with the others."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"))
+    standard_id: Mapped[int] = mapped_column(ForeignKey("standard.id"), index=True)
+    what: Mapped[str] = mapped_column(Text)
+    #: since when the office does it
+    since: Mapped[date]
+    effect: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+    office: Mapped[Office] = relationship(lazy="joined", innerjoin=True)
+    standard: Mapped[Standard] = relationship(lazy="raise_on_sql")
+    adoptions: Mapped[list["Adoption"]] = relationship(
+        lazy="raise_on_sql", cascade="all, delete-orphan"
+    )
+
+
+class Adoption(db.Model):
+    """An office has adopted another office's practice."""
+
+    __table_args__ = (UniqueConstraint("practice_id", "office_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    practice_id: Mapped[int] = mapped_column(ForeignKey("practice.id"))
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"))
+    adopted_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+    office: Mapped[Office] = relationship(lazy="joined", innerjoin=True)
