@@ -1,6 +1,9 @@
 """Command-line interface: ``flask --app wsgi <command>``. Each command commits once."""
 
+import json
 import sys
+from pathlib import Path
+from typing import Any, NoReturn
 
 import click
 from flask import Flask, current_app
@@ -8,8 +11,12 @@ from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 
 from audit.db import db
+from audit.domain.fiscal_year import parse_fiscal_year
+from audit.domain.scoring import percent
+from audit.domain.survey import RowProblem, SurveyFigures, format_value
 from audit.models import Role
-from audit.services import catalog, demo, users
+from audit.services import catalog, demo, indicators, ratchet, surveys, users
+from audit.services.surveys import survey_target
 
 
 def _print_changes(plan: catalog.CatalogPlan) -> None:
@@ -118,6 +125,179 @@ def demo_command() -> None:
     click.echo(f"Password for every demo user: {demo.DEMO_PASSWORD}")
 
 
+ratchet_group = AppGroup("ratchet", help="The step-up review of the division heads' meeting.")
+
+
+@ratchet_group.command("review")
+@click.option("--year", required=True, type=int, help="The review year (fiscal year).")
+@click.option("--json", "as_json", is_flag=True, help="Print the proposals as JSON.")
+def ratchet_review_command(year: int, as_json: bool) -> None:
+    """Print the year's step-up and promotion proposals with their evidence."""
+    page = ratchet.review_year(db.session, year)
+    rows = ratchet.proposals_json(page)
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo(f"FY{year}: no proposal.")
+    for row, proposal in zip(rows, page.review.proposals, strict=True):
+        decision = row["decision"]["outcome"] if row["decision"] else "undecided"
+        click.echo(
+            f"{row['id']}: {row['kind']} L{row['from_level']} -> L{row['to_level']} "
+            f"[{row['status']}, {decision}]"
+        )
+        for e in proposal.evidence:
+            counts = f" {e.successes}/{e.trials}" if e.trials else ""
+            interval = f" (95% CI {e.interval.low:.3f}-{e.interval.high:.3f})" if e.interval else ""
+            rating = e.rating.symbol if e.rating else "missing"
+            click.echo(f"    FY{e.year} {e.office:<12} {rating}{counts}{interval}")
+        if proposal.pooled:
+            pooled, target = proposal.pooled, proposal.target
+            click.echo(
+                f"    pooled {pooled.successes}/{pooled.trials}, lower bound "
+                f"{pooled.interval.low:.3f}" + (f" vs target {target}" if target else "")
+            )
+    for flag in page.review.flags:
+        years = ", ".join(f"FY{y}: {f}/{a} failed" for y, f, a in flag.failing)
+        click.echo(f"support: {flag.standard} L{flag.level} ({years})")
+
+
+def _fiscal_year_option(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Any:
+    if value is None:
+        return None
+    try:
+        return parse_fiscal_year(value)
+    except ValueError as error:
+        raise click.BadParameter("write 2022, R4 or 令和4年度") from error
+
+
+def _refuse(file: str, problems: list[RowProblem], already_recorded: str) -> NoReturn:
+    """Print every problem of a refused file with its row and column, and exit 1."""
+    db.session.rollback()
+    for problem in problems:
+        click.echo(f"{file}: {problem}", err=True)
+    click.echo(f"Refused: {len(problems)} problem(s); nothing was changed.", err=True)
+    if any(problem.message == already_recorded for problem in problems):
+        click.echo("Use --replace to replace what is already recorded.", err=True)
+    sys.exit(1)
+
+
+def _counts_text(figures: SurveyFigures | None) -> str:
+    if figures is None:
+        return "no result"
+    if figures.counts is None or figures.satisfaction is None:
+        return f"not conducted: {figures.note}"
+    counts, rate = figures.counts, figures.satisfaction
+    return (
+        f"{counts.yes}/{counts.neutral}/{counts.no}  "
+        f"{percent(rate.rate)} ({percent(rate.interval.low)}-{percent(rate.interval.high)})  "
+        f"top box {percent(counts.top_box.rate)}  {figures.status}"
+    )
+
+
+surveys_group = AppGroup("surveys", help="The visitor interview survey (聞き取り調査).")
+
+
+@surveys_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--replace", is_flag=True, help="Replace results already recorded for an office.")
+def survey_import_command(file: str, replace: bool) -> None:
+    """Import survey results from a CSV file: every row, or none if any row is wrong.
+
+    Columns office,fiscal_year,yes,neutral,no and an optional note; blank counts with a note
+    record a survey that was not conducted.
+    """
+    try:
+        plan = surveys.import_file(db.session, None, file, Path(file).read_bytes(), replace=replace)
+    except surveys.SurveyRefused as refused:
+        _refuse(file, refused.problems, surveys.ALREADY_RECORDED)
+    db.session.commit()
+    for change in plan.changes:
+        entry = change.entry
+        after = SurveyFigures(entry.office, entry.fiscal_year, entry.counts, entry.note)
+        click.echo(
+            f"  {change.kind:<8} {entry.office:<12} FY{entry.fiscal_year}  " + _counts_text(after)
+        )
+    click.echo(f"{len(plan.changes)} change(s), {plan.unchanged} unchanged.")
+
+
+@surveys_group.command("show")
+@click.option("--year", callback=_fiscal_year_option, help="Fiscal year; default: the latest.")
+def survey_show_command(year: int | None) -> None:
+    """Print each office's result of a year against the target, and the citywide figure."""
+    target = survey_target(current_app.config)
+    years = surveys.survey_years(db.session)
+    year = year or (years[0] if years else None)
+    if year is None:
+        click.echo("No survey results yet.")
+        return
+    page = surveys.survey_year(db.session, None, year, target)
+    click.echo(
+        f"FY{year}: satisfaction (yes + neutral) against {percent(target.rate)}, met when the "
+        f"95% interval's lower bound is at least {percent(target.threshold)}"
+    )
+    for office, figures in page.offices:
+        click.echo(f"  {office.code:<12} {_counts_text(figures)}")
+    click.echo(f"  {'citywide':<12} {_counts_text(page.citywide)}")
+
+
+indicators_group = AppGroup("indicators", help="Outcome indicators (成果指標).")
+
+
+@indicators_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--replace", is_flag=True, help="Replace targets or actuals already recorded.")
+def indicator_import_command(file: str, replace: bool) -> None:
+    """Import yearly targets and actuals from a CSV file: every row, or none.
+
+    Columns indicator,fiscal_year and any of target, actual, note; a blank actual with a note
+    records a year that was not measured.
+    """
+    try:
+        plan = indicators.import_file(
+            db.session, None, file, Path(file).read_bytes(), replace=replace
+        )
+    except indicators.IndicatorRefused as refused:
+        _refuse(file, refused.problems, indicators.ALREADY_RECORDED)
+    db.session.commit()
+    for change in plan.changes:
+        entry, after = change.entry, change.after
+        click.echo(
+            f"  {change.kind:<8} {entry.indicator:<14} FY{entry.fiscal_year}  "
+            f"target {after['target'] or '-'}  actual {after['actual'] or '-'}"
+        )
+    click.echo(f"{len(plan.changes)} change(s), {plan.unchanged} unchanged.")
+
+
+@indicators_group.command("show")
+def indicator_show_command() -> None:
+    """Print every indicator: phase targets, and each year's target, actual and status."""
+    for row in indicators.list_indicators(db.session):
+        summary = indicators.summarize(row)
+        click.echo(f"{row.code}: {row.name_ja} ({row.unit}, {row.direction} is better)")
+        for phase, year in summary.phases:
+            click.echo(
+                f"  phase {phase.phase} (FY{phase.fiscal_year}): target "
+                f"{format_value(phase.target, row.places)}, "
+                f"actual {format_value(year.actual, row.places)}  "
+                f"{summary.phase_status(phase, year)}"
+            )
+        for year in summary.years:
+            click.echo(
+                f"  FY{year.fiscal_year}  target {format_value(year.target_in_force, row.places)}"
+                f"  actual {format_value(year.actual, row.places)}  {summary.status(year)}"
+                + (f"  ({year.note})" if year.note else "")
+            )
+
+
 def init_app(app: Flask) -> None:
-    for command in (init_command, checklists_group, users_group, demo_command):
+    for command in (
+        init_command,
+        checklists_group,
+        users_group,
+        demo_command,
+        ratchet_group,
+        surveys_group,
+        indicators_group,
+    ):
         app.cli.add_command(command)

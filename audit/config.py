@@ -1,6 +1,7 @@
 """Defaults for every setting; ``instance/config.py`` and the environment override them."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 #: signs the session cookie; a deployment must set its own (the app refuses this one in production)
 SECRET_KEY = "dev"
@@ -25,3 +26,8 @@ REMEMBER_COOKIE_SAMESITE = "Lax"
 
 #: checklist files are small; this bounds any upload
 MAX_CONTENT_LENGTH = 4 * 1024 * 1024
+
+#: the visitor survey's satisfaction target, and how far an interval's lower bound may fall
+#: below it and still count as met (domain-notes §4.3); both are shown on the survey page
+SURVEY_TARGET = Decimal("0.98")
+SURVEY_TOLERANCE = Decimal("0.025")

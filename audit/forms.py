@@ -19,7 +19,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from audit.i18n import _l
-from audit.labels import ACTION_STATUS_LABELS, RATING_LABELS, ROLE_LABELS
+from audit.labels import ACTION_STATUS_LABELS, DECISION_LABELS, RATING_LABELS, ROLE_LABELS
 from audit.models import AuditKind
 
 
@@ -116,3 +116,92 @@ class ActionStatusForm(FlaskForm):
         _l("Status"),
         choices=[SelectChoice(s.value, label) for s, label in ACTION_STATUS_LABELS.items()],
     )
+
+
+class DecisionForm(FlaskForm):
+    """The meeting's decision on one proposal."""
+
+    outcome = RadioField(
+        _l("Decision"),
+        validators=[DataRequired()],
+        choices=[SelectChoice(o.value, label) for o, label in DECISION_LABELS.items()],
+    )
+    rationale = TextAreaField(
+        _l("Rationale (required to defer or reject)"), validators=[Length(max=4000)]
+    )
+    meeting_date = DateField(_l("Meeting date"), validators=[DataRequired()])
+    submit = SubmitField(_l("Record the decision"))
+
+
+class PracticeForm(FlaskForm):
+    """A good practice (取組事例) an office shares."""
+
+    standard = SelectField(_l("Standard"))
+    what = TextAreaField(_l("What the office does"), validators=[DataRequired(), Length(max=4000)])
+    since = DateField(_l("Since when"), validators=[DataRequired()])
+    effect = TextAreaField(_l("Effect"), validators=[Length(max=4000)])
+    submit = SubmitField(_l("Share the practice"))
+
+
+class CsvUploadForm(FlaskForm):
+    """A CSV file to check before it is applied; results already recorded stay unless replaced."""
+
+    file = FileField(
+        _l("CSV file"),
+        validators=[FileRequired(), FileAllowed(["csv", "txt"], _l("Choose a .csv file."))],
+    )
+    replace = BooleanField(_l("Replace results already recorded for the same office and year"))
+    submit = SubmitField(_l("Check the file"))
+
+
+class CsvApplyForm(FlaskForm):
+    """Carries a checked CSV file back for applying; it is checked again before it is applied."""
+
+    file_name = HiddenField(validators=[DataRequired()])
+    content = HiddenField(validators=[DataRequired()])
+    replace = HiddenField()
+    submit = SubmitField(_l("Apply the file"))
+
+
+class SurveyResultForm(FlaskForm):
+    """One office's survey in one year; the rules (all three counts or none) are the domain's."""
+
+    office = SelectField(_l("Office"))
+    fiscal_year = StringField(
+        _l("Fiscal year"), validators=[DataRequired(), Length(max=16)], default=""
+    )
+    yes = StringField(_l("Yes (はい)"), validators=[Length(max=16)])
+    neutral = StringField(_l("Neither (どちらでもない)"), validators=[Length(max=16)])
+    no = StringField(_l("No (いいえ)"), validators=[Length(max=16)])
+    note = TextAreaField(_l("Note"), validators=[Length(max=2000)])
+    replace = BooleanField(_l("Replace the result already recorded"))
+    submit = SubmitField(_l("Save the result"))
+
+
+class IndicatorForm(FlaskForm):
+    """An outcome indicator's definition and its targets by plan phase."""
+
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=32)])
+    name_ja = StringField(_l("Name (Japanese)"), validators=[DataRequired(), Length(max=200)])
+    name_en = StringField(_l("Name (English)"), validators=[Length(max=200)])
+    unit = StringField(_l("Unit"), validators=[Length(max=16)])
+    direction = SelectField(_l("Which way is better"))
+    places = IntegerField(
+        _l("Decimal places shown"), validators=[NumberRange(min=0, max=3)], default=1
+    )
+    definition_ja = TextAreaField(_l("How it is calculated (Japanese)"))
+    definition_en = TextAreaField(_l("How it is calculated (English)"))
+    phase_1 = StringField(_l("Target of phase 1"), validators=[Length(max=32)])
+    phase_2 = StringField(_l("Target of phase 2"), validators=[Length(max=32)])
+    phase_3 = StringField(_l("Target of phase 3"), validators=[Length(max=32)])
+    submit = SubmitField(_l("Save the indicator"))
+
+
+class IndicatorYearForm(FlaskForm):
+    """One year of an indicator: its target and actual; a note without an actual: not measured."""
+
+    fiscal_year = StringField(_l("Fiscal year"), validators=[DataRequired(), Length(max=16)])
+    target = StringField(_l("Target for the year"), validators=[Length(max=32)])
+    actual = StringField(_l("Actual"), validators=[Length(max=32)])
+    note = StringField(_l("Note"), validators=[Length(max=2000)])
+    submit = SubmitField(_l("Save the year"))

@@ -39,4 +39,8 @@ def localized(row: object, name: str) -> str:
 
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
-    app.jinja_env.globals.update(fiscal_year_label=fiscal_year_label, localized=localized)
+    app.jinja_env.globals.update(
+        fiscal_year_label=fiscal_year_label,
+        fiscal_year_short=fiscal_year.short_label,
+        localized=localized,
+    )

@@ -8,9 +8,11 @@ from flask_babel import format_datetime, get_locale
 
 from audit.domain import scoring
 from audit.domain.catalog import ChangeKind, OfficeKind, Origin
+from audit.domain.ratchet import ProposalKind, ProposalStatus
 from audit.domain.scoring import Missing, Rating
+from audit.domain.survey import Direction, IndicatorStatus, TargetStatus, format_value
 from audit.i18n import _l
-from audit.models import ActionStatus, AuditKind, AuditStatus, Role
+from audit.models import ActionStatus, AuditKind, AuditStatus, DecisionOutcome, Role
 
 ROLE_LABELS = {
     Role.COMMITTEE: _l("Committee member"),
@@ -55,6 +57,40 @@ ACTION_STATUS_LABELS = {
     ActionStatus.IN_PROGRESS: _l("In progress"),
     ActionStatus.DONE: _l("Done"),
     ActionStatus.VERIFIED: _l("Verified"),
+}
+DECISION_LABELS = {
+    DecisionOutcome.APPROVED: _l("Approve"),
+    DecisionOutcome.DEFERRED: _l("Defer"),
+    DecisionOutcome.REJECTED: _l("Reject"),
+}
+DECIDED_LABELS = {
+    DecisionOutcome.APPROVED: _l("Approved"),
+    DecisionOutcome.DEFERRED: _l("Deferred"),
+    DecisionOutcome.REJECTED: _l("Rejected"),
+}
+PROPOSAL_KIND_LABELS = {
+    ProposalKind.STEP_UP: _l("Step-up"),
+    ProposalKind.PROMOTION: _l("Promotion to a citywide standard"),
+}
+PROPOSAL_STATUS_LABELS = {
+    ProposalStatus.PROPOSED: _l("Proposed"),
+    ProposalStatus.INSUFFICIENT_EVIDENCE: _l("Not yet: evidence insufficient"),
+}
+TARGET_STATUS_LABELS = {
+    TargetStatus.MET: _l("Met"),
+    TargetStatus.CONSISTENT: _l("Consistent with the target"),
+    TargetStatus.BELOW: _l("Below the target"),
+}
+INDICATOR_STATUS_LABELS = {
+    IndicatorStatus.ACHIEVED: _l("Achieved"),
+    IndicatorStatus.NOT_ACHIEVED: _l("Not achieved"),
+    IndicatorStatus.NO_TARGET: _l("No target that year"),
+    IndicatorStatus.NOT_MEASURED: _l("Not measured"),
+    IndicatorStatus.NO_FIGURE: _l("No figure yet"),
+}
+DIRECTION_LABELS = {
+    Direction.HIGHER: _l("Higher is better"),
+    Direction.LOWER: _l("Lower is better"),
 }
 MISSING_LABELS = {
     Missing.RATING: _l("no rating"),
@@ -109,6 +145,12 @@ def init_app(app: Flask) -> None:
         "audit_status_label": _lookup(AUDIT_STATUS_LABELS),
         "action_status_label": _lookup(ACTION_STATUS_LABELS),
         "missing_label": _lookup(MISSING_LABELS),
+        "target_status_label": _lookup(TARGET_STATUS_LABELS),
+        "indicator_status_label": _lookup(INDICATOR_STATUS_LABELS),
+        "direction_label": _lookup(DIRECTION_LABELS),
+        "decided_label": _lookup(DECIDED_LABELS),
+        "proposal_kind_label": _lookup(PROPOSAL_KIND_LABELS),
+        "proposal_status_label": _lookup(PROPOSAL_STATUS_LABELS),
         "field_label": lambda name: FIELD_LABELS.get(name.split("[")[0], name),
         "error_title": lambda code: ERROR_TITLES.get(code, _l("Something went wrong")),
         "error_text": lambda code: ERROR_TEXTS.get(code, ""),
@@ -120,6 +162,7 @@ def init_app(app: Flask) -> None:
         today_date=date.today,
     )
     app.jinja_env.filters["percent"] = scoring.percent
+    app.jinja_env.filters["indicator_value"] = format_value
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["office_kind_label"] = helpers["office_kind_label"]
     app.context_processor(lambda: {"current_locale": str(get_locale() or "ja")})

@@ -11,7 +11,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from audit.db import db
 from audit.domain.catalog import OfficeKind, Origin
+from audit.domain.ratchet import ProposalKind
 from audit.domain.scoring import Rating
+from audit.domain.survey import Direction
 
 #: every timestamp is stored in UTC with its zone, whatever the database
 UtcDateTime = DateTime(timezone=True)
@@ -55,11 +57,6 @@ class ActionStatus(StrEnum):
     IN_PROGRESS = "in_progress"
     DONE = "done"
     VERIFIED = "verified"
-
-
-class ProposalKind(StrEnum):
-    STEP_UP = "step_up"  # 段階的な引き上げ: level k → k+1
-    PROMOTION = "promotion"  # an office's own standard becomes citywide at L1
 
 
 class DecisionOutcome(StrEnum):
@@ -313,15 +310,17 @@ class Action(db.Model):
 class Decision(db.Model):
     """The division heads' meeting's decision on one proposal of one review year.
 
-    An approved step-up or promotion takes effect from the fiscal year after the review
-    year; until that year begins the decision can be revised.
+    An approved step-up or promotion takes effect from the fiscal year after the meeting's;
+    until that year begins the decision can be revised.
     """
 
     __table_args__ = (UniqueConstraint("review_year", "standard_id", "kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: the fiscal year whose review proposed it; an approval applies from the next one
+    #: the fiscal year whose results were reviewed
     review_year: Mapped[int]
+    #: the year an approval applies from: the fiscal year after the meeting's
+    effective_year: Mapped[int]
     standard_id: Mapped[int] = mapped_column(ForeignKey("standard.id"))
     kind: Mapped[ProposalKind] = mapped_column(_enum(ProposalKind))
     from_level: Mapped[int]
@@ -338,10 +337,6 @@ class Decision(db.Model):
 
     standard: Mapped[Standard] = relationship(foreign_keys=[standard_id], lazy="raise_on_sql")
     decided_by: Mapped[User] = relationship(lazy="raise_on_sql")
-
-    @property
-    def effective_year(self) -> int:
-        return self.review_year + 1
 
 
 class Practice(db.Model):
@@ -375,3 +370,92 @@ class Adoption(db.Model):
     adopted_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
 
     office: Mapped[Office] = relationship(lazy="joined", innerjoin=True)
+
+
+class SurveyResult(db.Model):
+    """One office's visitor interview survey (聞き取り調査) in one fiscal year, or why not.
+
+    The three counts are the answers to 「本日は気持ちよく利用できましたか」. A survey that was not
+    conducted has no counts and a note saying why: a gap, never a zero.
+    """
+
+    __table_args__ = (UniqueConstraint("office_id", "fiscal_year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"))
+    fiscal_year: Mapped[int] = mapped_column(index=True)
+    #: はい; None (with the other two) when the survey was not conducted
+    yes: Mapped[int | None]
+    #: どちらでもない
+    neutral: Mapped[int | None]
+    #: いいえ
+    no: Mapped[int | None]
+    #: why the survey was not conducted, or a remark on its results
+    note: Mapped[str] = mapped_column(Text, default="")
+    #: where the figures came from: an imported file's name, or "form"
+    source: Mapped[str] = mapped_column(String(200), default="")
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    office: Mapped[Office] = relationship(lazy="joined", innerjoin=True)
+
+    @property
+    def is_conducted(self) -> bool:
+        return self.yes is not None
+
+
+class Indicator(db.Model):
+    """An outcome indicator (成果指標), with targets by plan phase and yearly figures."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name_ja: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200), default="")
+    #: what the values are counted in, shown after them ("%")
+    unit: Mapped[str] = mapped_column(String(16), default="")
+    direction: Mapped[Direction] = mapped_column(_enum(Direction), default=Direction.HIGHER)
+    #: decimal places the values are shown with (1: 48.0%)
+    places: Mapped[int] = mapped_column(default=1)
+    #: how the indicator is calculated (算出方法)
+    definition_ja: Mapped[str] = mapped_column(Text, default="")
+    definition_en: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+    phase_targets: Mapped[list["IndicatorPhaseTarget"]] = relationship(
+        order_by="IndicatorPhaseTarget.phase", cascade="all, delete-orphan", lazy="raise_on_sql"
+    )
+    years: Mapped[list["IndicatorYear"]] = relationship(
+        order_by="IndicatorYear.fiscal_year", cascade="all, delete-orphan", lazy="raise_on_sql"
+    )
+
+
+class IndicatorPhaseTarget(db.Model):
+    """An indicator's target for one plan phase (第n期), due in the phase's last fiscal year."""
+
+    __table_args__ = (UniqueConstraint("indicator_id", "phase"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id"))
+    phase: Mapped[int]
+    fiscal_year: Mapped[int]
+    #: in thousandths of the indicator's unit (20% → 20000)
+    target_milli: Mapped[int]
+
+
+class IndicatorYear(db.Model):
+    """One fiscal year of an indicator: the year's own target and the actual."""
+
+    __table_args__ = (UniqueConstraint("indicator_id", "fiscal_year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id"))
+    fiscal_year: Mapped[int]
+    #: in thousandths of the indicator's unit; None when the year has no target of its own
+    target_milli: Mapped[int | None]
+    #: in thousandths of the indicator's unit; None when not measured (the note says why)
+    actual_milli: Mapped[int | None]
+    #: why the indicator was not measured, or where the figure comes from
+    note: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))

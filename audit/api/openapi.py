@@ -159,6 +159,187 @@ _AUDIT_PATHS: dict[str, Any] = {
     },
 }
 
+_RATCHET_PATHS: dict[str, Any] = {
+    "/ratchet/proposals": {
+        "get": {
+            "summary": "The step-up and promotion proposals of a review year, with evidence",
+            "parameters": [
+                {
+                    "name": "year",
+                    "in": "query",
+                    "required": True,
+                    "schema": {"type": "integer", "minimum": 2000, "maximum": 2100},
+                }
+            ],
+            "responses": {
+                "200": _json({"type": "array", "items": _ref("Proposal")}),
+                **_errors(401, 403, 422),
+            },
+        }
+    },
+    "/ratchet/proposals/{proposal}/decision": {
+        "post": {
+            "summary": "Record or revise the meeting's decision (division heads only)",
+            "parameters": [
+                {
+                    "name": "proposal",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string"},
+                    "description": "The proposal's id, e.g. 2025-C01-step_up",
+                }
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["outcome", "meeting_date"],
+                            "properties": {
+                                "outcome": {
+                                    "type": "string",
+                                    "enum": ["approved", "deferred", "rejected"],
+                                },
+                                "rationale": {
+                                    "type": "string",
+                                    "description": "required to defer or reject",
+                                },
+                                "meeting_date": {"type": "string", "format": "date"},
+                            },
+                        }
+                    }
+                },
+            },
+            "responses": {"200": _json(_ref("Decision")), **_errors(401, 403, 404, 409, 422)},
+        }
+    },
+}
+
+_FRACTION = {"type": "number", "minimum": 0, "maximum": 1}
+_NULLABLE_NUMBER = {"type": "number", "nullable": True}
+
+_SURVEY_PATHS: dict[str, Any] = {
+    "/surveys": {
+        "get": {
+            "summary": "Each office's visitor survey of a year against the target, and the city's",
+            "parameters": [
+                {
+                    "name": "year",
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "string"},
+                    "description": "Fiscal year as 2022, R4 or 令和4年度; default: the latest",
+                }
+            ],
+            "responses": {"200": _json(_ref("SurveyYear")), **_errors(401, 422)},
+        }
+    },
+    "/indicators": {
+        "get": {
+            "summary": "The outcome indicators: phase and yearly targets, actuals, status",
+            "responses": {
+                "200": _json({"type": "array", "items": _ref("Indicator")}),
+                **_errors(401),
+            },
+        }
+    },
+}
+
+_SURVEY_SCHEMAS: dict[str, Any] = {
+    "SurveyYear": {
+        "type": "object",
+        "required": ["fiscal_year", "target", "tolerance", "offices", "citywide"],
+        "properties": {
+            "fiscal_year": _NULLABLE_INT,
+            "target": _FRACTION,
+            "tolerance": {
+                "type": "number",
+                "description": "met: the lower bound is at least target - tolerance",
+            },
+            "offices": {"type": "array", "items": _ref("SurveyResult")},
+            "citywide": {
+                "allOf": [_ref("SurveyResult")],
+                "nullable": True,
+                "description": "every office's answers pooled (office: citywide)",
+            },
+        },
+    },
+    "SurveyResult": {
+        "type": "object",
+        "required": ["office", "fiscal_year", "conducted", "note"],
+        "description": "Rates are fractions with their Wilson 95% interval; a survey not "
+        "conducted has no figures, never zeros",
+        "properties": {
+            "office": {"type": "string"},
+            "fiscal_year": {"type": "integer"},
+            "conducted": {
+                "type": "boolean",
+                "nullable": True,
+                "description": "false: not conducted (note says why); null: no result recorded",
+            },
+            "note": {"type": "string", "nullable": True},
+            "yes": {"type": "integer"},
+            "neutral": {"type": "integer"},
+            "no": {"type": "integer"},
+            "answers": {"type": "integer"},
+            "satisfaction": _FRACTION,
+            "satisfaction_low": _FRACTION,
+            "satisfaction_high": _FRACTION,
+            "top_box": _FRACTION,
+            "top_box_low": _FRACTION,
+            "top_box_high": _FRACTION,
+            "status": {"type": "string", "enum": ["met", "consistent", "below"]},
+        },
+    },
+    "Indicator": {
+        "type": "object",
+        "required": ["code", "name", "unit", "direction", "phase_targets", "years"],
+        "properties": {
+            "code": {"type": "string"},
+            "name": _ref("Text"),
+            "unit": {"type": "string"},
+            "direction": {"type": "string", "enum": ["higher", "lower"]},
+            "places": {"type": "integer"},
+            "definition": _ref("Text"),
+            "phase_targets": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "phase": {"type": "integer"},
+                        "fiscal_year": {"type": "integer"},
+                        "target": {"type": "number"},
+                        "actual": _NULLABLE_NUMBER,
+                        "status": _ref("IndicatorStatus"),
+                    },
+                },
+            },
+            "years": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "fiscal_year": {"type": "integer"},
+                        "target": _NULLABLE_NUMBER,
+                        "target_in_force": {
+                            **_NULLABLE_NUMBER,
+                            "description": "the year's own target, else its plan phase's",
+                        },
+                        "actual": _NULLABLE_NUMBER,
+                        "note": {"type": "string"},
+                        "status": _ref("IndicatorStatus"),
+                    },
+                },
+            },
+        },
+    },
+    "IndicatorStatus": {
+        "type": "string",
+        "enum": ["achieved", "not_achieved", "no_target", "not_measured", "no_figure"],
+    },
+}
+
 OPENAPI: dict[str, Any] = {
     "openapi": "3.0.3",
     "info": {
@@ -171,6 +352,8 @@ OPENAPI: dict[str, Any] = {
     "security": [{"bearer": []}],
     "paths": {
         **_AUDIT_PATHS,
+        **_SURVEY_PATHS,
+        **_RATCHET_PATHS,
         "/offices": {
             "get": {
                 "summary": "The offices: ward offices, branch offices and sub-offices",
@@ -230,6 +413,63 @@ OPENAPI: dict[str, Any] = {
         "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         "schemas": {
             "Error": _ERROR,
+            **_SURVEY_SCHEMAS,
+            "Decision": {
+                "type": "object",
+                "required": [
+                    "id",
+                    "review_year",
+                    "kind",
+                    "from_level",
+                    "to_level",
+                    "outcome",
+                    "meeting_date",
+                    "effective_year",
+                ],
+                "properties": {
+                    "id": {"type": "integer"},
+                    "review_year": {"type": "integer"},
+                    "effective_year": {"type": "integer"},
+                    "kind": {"type": "string", "enum": ["step_up", "promotion"]},
+                    "from_level": {"type": "integer"},
+                    "to_level": {"type": "integer"},
+                    "outcome": {"type": "string", "enum": ["approved", "deferred", "rejected"]},
+                    "rationale": {"type": "string"},
+                    "meeting_date": {"type": "string", "format": "date"},
+                },
+            },
+            "Proposal": {
+                "type": "object",
+                "required": [
+                    "id",
+                    "standard",
+                    "kind",
+                    "from_level",
+                    "to_level",
+                    "status",
+                    "evidence",
+                    "decision",
+                ],
+                "properties": {
+                    "id": {"type": "string"},
+                    "standard": {"type": "string"},
+                    "kind": {"type": "string", "enum": ["step_up", "promotion"]},
+                    "from_level": {"type": "integer"},
+                    "to_level": {"type": "integer"},
+                    "status": {"type": "string", "enum": ["proposed", "insufficient_evidence"]},
+                    "evidence": {
+                        "type": "object",
+                        "properties": {
+                            "years": {"type": "array", "items": {"type": "integer"}},
+                            "offices": {"type": "array", "items": {"type": "object"}},
+                            "pooled": {"type": "object", "nullable": True},
+                            "target": {"type": "number", "nullable": True},
+                            "min_observations": {"type": "integer", "nullable": True},
+                        },
+                    },
+                    "decision": {"allOf": [_ref("Decision")], "nullable": True},
+                },
+            },
             "AuditHeader": {
                 "type": "object",
                 "required": ["id", "office", "fiscal_year", "kind", "status"],

@@ -40,6 +40,13 @@ def wareki_label(fiscal_year: int) -> str:
     return f"{era}{'元' if n == 1 else n}年度"
 
 
+def short_label(fiscal_year: int) -> str:
+    """Return the era abbreviation, as charts and tables use it: 2021 → R3, 2018 → H30."""
+    _ja, en, n = era_of(fiscal_year)
+    abbreviation = next(abbr for _first, _ja, name, abbr in ERAS if name == en)
+    return f"{abbreviation}{n}"
+
+
 def english_label(fiscal_year: int) -> str:
     """Return the English label: 2022 → FY2022 (Reiwa 4)."""
     _ja, era, n = era_of(fiscal_year)

@@ -35,6 +35,7 @@ from audit.models import (
     Principle,
     Response,
     Role,
+    Standard,
     User,
     utc_now,
 )
@@ -239,10 +240,18 @@ def build_audit(
         created_by_id=created_by.id if created_by else None,
         responses=[],
     )
+    # An own standard adopted citywide is scored as the citywide one from then on.
+    adopted = set(
+        session.scalars(
+            select(Standard.promoted_from_id).where(
+                Standard.promoted_from_id.is_not(None), Standard.since <= fiscal_year
+            )
+        )
+    )
     position = 0
     for standard in catalog.standards_for_office(session, office):
         level_number = catalog.level_in_force(standard, fiscal_year)
-        if level_number is None:
+        if level_number is None or standard.id in adopted:
             continue
         level = standard.levels[level_number - 1]
         carried = previous.get(standard.id)

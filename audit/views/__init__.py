@@ -6,11 +6,36 @@ from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from audit import api
-from audit.views import actions, audits, auth, catalog, main, users
+from audit.views import (
+    actions,
+    audits,
+    auth,
+    catalog,
+    indicators,
+    main,
+    practices,
+    ratchet,
+    review,
+    surveys,
+    users,
+)
 
 
 def register_blueprints(app: Flask) -> None:
-    for module in (api, actions, audits, auth, catalog, main, users):
+    for module in (
+        api,
+        actions,
+        audits,
+        auth,
+        catalog,
+        indicators,
+        main,
+        practices,
+        ratchet,
+        review,
+        surveys,
+        users,
+    ):
         app.register_blueprint(module.bp)
     app.register_error_handler(HTTPException, render_error)
 

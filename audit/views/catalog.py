@@ -14,7 +14,7 @@ from audit.domain.fiscal_year import fiscal_year_of
 from audit.forms import ChecklistApplyForm, ChecklistUploadForm
 from audit.i18n import _
 from audit.models import Role
-from audit.services import catalog
+from audit.services import catalog, ratchet
 
 bp = Blueprint("catalog", __name__, url_prefix="/catalog")
 
@@ -49,6 +49,7 @@ def standard(code: str) -> Any:
         standard=row,
         this_year=this_year,
         levels_by_year=catalog.levels_by_year(row, reversed(years)),
+        decisions=ratchet.decision_history(db.session, row.id),
     )
 
 

@@ -388,12 +388,15 @@ def test_a_status_change_needs_the_csrf_token(app_factory):
     login["csrf_token"] = token.search(client.get("/login").get_data(as_text=True))[1]
     assert client.post("/login", data=login).status_code == 302
     page = client.get("/actions/?office=kawasaki").get_data(as_text=True)
-    action_id = min(office_actions(app, "kawasaki"))
+    action_id = min(
+        i for i, (status, _due) in office_actions(app, "kawasaki").items() if status != DONE
+    )
+    before = status_of(app, action_id)
     form = {"status": "done", "next": "/actions/"}
 
     refused = client.post(f"/actions/{action_id}/status", data=form)
     assert refused.status_code == 400
-    assert status_of(app, action_id) == OPEN
+    assert status_of(app, action_id) == before
 
     accepted = client.post(
         f"/actions/{action_id}/status", data=form | {"csrf_token": token.search(page)[1]}

@@ -12,13 +12,14 @@ from html.parser import HTMLParser
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from audit.db import db
 from audit.domain.fiscal_year import fiscal_year_of
 from audit.domain.scoring import Rating, ResponseInput, percent, wilson_interval
 from audit.models import (
     Action,
+    ActionStatus,
     Audit,
     AuditKind,
     AuditLogEntry,
@@ -413,7 +414,16 @@ def test_audit_list_shows_a_committee_member_only_their_office(
 
 @pytest.fixture
 def draft(app) -> int:
-    """A clean self-audit of Nakahara for next year: nothing rated, every version 1."""
+    """A clean self-audit of Nakahara for next year: nothing rated, every version 1.
+
+    Nakahara's earlier improvement actions are closed, so △ and × need new ones here.
+    """
+    with app.app_context():
+        office = db.session.scalar(select(Office).where(Office.code == "nakahara"))
+        db.session.execute(
+            update(Action).where(Action.office_id == office.id).values(status=ActionStatus.VERIFIED)
+        )
+        db.session.commit()
     return new_audit(app, "nakahara", "nakahara", NEXT_YEAR, AuditKind.SELF)
 
 

@@ -1,0 +1,142 @@
+"""The cross-ward review: offices × standards for a fiscal year, per principle, calibration.
+
+Every figure comes from accepted audits; an office without one is *missing*, which counts
+as neither a pass nor a fail.
+"""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+
+from audit.domain import scoring
+from audit.domain.catalog import OfficeKind, applies_to_office
+from audit.domain.ratchet import Result
+from audit.domain.review import Calibration, Change, calibrate, compare
+from audit.domain.scoring import Achievement, Observed, Rating
+from audit.models import Office, Principle, Standard
+from audit.services import catalog
+from audit.services.results import ResultSource, load_results
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """One fiscal year's results: rows are offices, columns standards, cells results."""
+
+    year: int
+    source: ResultSource
+    offices: list[Office]
+    standards: list[Standard]
+    principles: list[Principle]
+    #: (office code, standard code) → the result; absent means missing
+    cells: dict[tuple[str, str], Result] = field(default_factory=dict)
+    #: (office code, standard code) pairs where the standard applies
+    applicable: set[tuple[str, str]] = field(default_factory=set)
+
+    def cell(self, office: str, standard: str) -> Result | None:
+        return self.cells.get((office, standard))
+
+    def achievement(self, office: str, principle: str | None = None) -> Achievement | None:
+        """(◎+○)/applicable over an office's results, or None when it has no accepted audit."""
+        ratings = [
+            r.rating
+            for (o, s), r in self.cells.items()
+            if o == office and (principle is None or self._principle_of[s] == principle)
+        ]
+        return scoring.achievement(ratings) if ratings else None
+
+    @property
+    def _principle_of(self) -> dict[str, str]:
+        return {s.code: s.principle.code for s in self.standards}
+
+
+def build_matrix(
+    session: Session,
+    year: int,
+    source: ResultSource = ResultSource.BEST,
+    *,
+    principle: str | None = None,
+    office_kind: OfficeKind | None = None,
+) -> Matrix:
+    """The matrix of a fiscal year, filtered by principle and office kind, in fixed queries."""
+    offices = [
+        o for o in catalog.list_offices(session) if office_kind is None or o.kind == office_kind
+    ]
+    results = load_results(session, [year], source)
+    scored = {r.standard for r in results}
+    standards = [
+        s
+        for s in catalog.list_standards(session, include_retired=True)
+        if (not s.is_retired or s.code in scored)
+        and catalog.level_in_force(s, year) is not None
+        and (principle is None or s.principle.code == principle)
+    ]
+    office_codes = {o.code for o in offices}
+    standard_codes = {s.code for s in standards}
+    applicable = {(o.code, s.code) for o in offices for s in standards if _applies(s, o)}
+    cells = {
+        (r.office, r.standard): r
+        for r in results
+        if r.office in office_codes and r.standard in standard_codes
+    }
+    return Matrix(
+        year, source, offices, standards, catalog.list_principles(session), cells, applicable
+    )
+
+
+def _applies(standard: Standard, office: Office) -> bool:
+    return applies_to_office(
+        standard.office.code if standard.office else None,
+        catalog.applies_to_kinds(standard),
+        office.code,
+        office.kind,
+    )
+
+
+def calibrations(session: Session, year: int) -> list[tuple[Office, Calibration]]:
+    """Self-audit against external evaluation, for each office that has both that year."""
+    own = {(r.office, r.standard): r for r in load_results(session, [year], ResultSource.SELF)}
+    external = load_results(session, [year], ResultSource.EXTERNAL)
+    pairs: dict[str, list[tuple[str, Rating, Rating]]] = {}
+    for result in external:
+        mine = own.get((result.office, result.standard))
+        if mine and mine.rating and result.rating:
+            pairs.setdefault(result.office, []).append(
+                (result.standard, mine.rating, result.rating)
+            )
+    return [(o, calibrate(pairs[o.code])) for o in catalog.list_offices(session) if o.code in pairs]
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    year: int
+    achievement: Achievement | None
+    #: against the year before, where both have results
+    change: Change | None
+
+
+def office_trend(session: Session, office: str, years: range) -> list[TrendPoint]:
+    """An office's achievement year by year (best available), with changes beyond noise."""
+    results = [r for r in load_results(session, years) if r.office == office]
+    return _trend(results, years)
+
+
+def standard_trend(session: Session, standard: str, years: range) -> list[TrendPoint]:
+    """A standard's pass rate across offices year by year, with changes beyond noise."""
+    results = [r for r in load_results(session, years) if r.standard == standard]
+    return _trend(results, years)
+
+
+def _trend(results: list[Result], years: range) -> list[TrendPoint]:
+    points: list[TrendPoint] = []
+    previous: Achievement | None = None
+    for year in years:
+        ratings = [r.rating for r in results if r.year == year]
+        now = scoring.achievement(ratings) if ratings else None
+        change = None
+        if now and previous and now.applicable and previous.applicable:
+            change = compare(
+                Observed(previous.passed, previous.applicable), Observed(now.passed, now.applicable)
+            )
+        points.append(TrendPoint(year, now, change))
+        previous = now or previous
+    return points

@@ -1,0 +1,80 @@
+"""The cross-ward review for the division heads' meeting: the matrix, comparisons, calibration."""
+
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, render_template, request
+
+from audit.access import CITYWIDE_ROLES, requires
+from audit.db import db
+from audit.domain.catalog import OfficeKind
+from audit.domain.fiscal_year import fiscal_year_of
+from audit.services import review
+from audit.services.results import ResultSource
+
+bp = Blueprint("review", __name__, url_prefix="/review")
+#: how many fiscal years the trend tables cover
+TREND_YEARS = 5
+
+
+def filters() -> dict[str, Any]:
+    """The matrix's filters from the query string, with defaults."""
+    year = request.args.get("year", type=int) or fiscal_year_of(date.today()) - 1
+    source = request.args.get("source", "best")
+    kind = request.args.get("kind") or None
+    return {
+        "year": year,
+        "source": ResultSource(source) if source in tuple(ResultSource) else ResultSource.BEST,
+        "principle": request.args.get("principle") or None,
+        "office_kind": OfficeKind(kind) if kind in tuple(OfficeKind) else None,
+    }
+
+
+@bp.route("/")
+@requires(*CITYWIDE_ROLES)
+def index() -> Any:
+    chosen = filters()
+    year = chosen["year"]
+    matrix = review.build_matrix(
+        db.session,
+        year,
+        chosen["source"],
+        principle=chosen["principle"],
+        office_kind=chosen["office_kind"],
+    )
+    return render_template(
+        "review/index.html",
+        matrix=matrix,
+        chosen=chosen,
+        calibrations=review.calibrations(db.session, year),
+    )
+
+
+@bp.route("/offices/<code>")
+@requires(*CITYWIDE_ROLES)
+def office(code: str) -> Any:
+    """One office's trend over the years, and its results of the year."""
+    year = request.args.get("year", type=int) or fiscal_year_of(date.today()) - 1
+    years = range(year - TREND_YEARS + 1, year + 1)
+    return render_template(
+        "review/trend.html",
+        code=code,
+        year=year,
+        kind="office",
+        trend=review.office_trend(db.session, code, years),
+    )
+
+
+@bp.route("/standards/<code>")
+@requires(*CITYWIDE_ROLES)
+def standard(code: str) -> Any:
+    """One standard's pass rate across offices over the years."""
+    year = request.args.get("year", type=int) or fiscal_year_of(date.today()) - 1
+    years = range(year - TREND_YEARS + 1, year + 1)
+    return render_template(
+        "review/trend.html",
+        code=code,
+        year=year,
+        kind="standard",
+        trend=review.standard_trend(db.session, code, years),
+    )
