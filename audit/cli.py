@@ -15,7 +15,8 @@ from audit.domain.fiscal_year import parse_fiscal_year
 from audit.domain.scoring import percent
 from audit.domain.survey import RowProblem, SurveyFigures, format_value
 from audit.models import Role
-from audit.services import catalog, demo, indicators, ratchet, surveys, users
+from audit.services import catalog, demo, exports, indicators, ratchet, review, surveys, users
+from audit.services.results import ResultSource
 from audit.services.surveys import survey_target
 
 
@@ -290,6 +291,43 @@ def indicator_show_command() -> None:
             )
 
 
+@click.command("export")
+@click.option("--year", required=True, type=int, help="The fiscal year.")
+@click.option("--format", "fmt", required=True, type=click.Choice(["csv", "xlsx"]))
+@click.option("--out", required=True, type=click.Path(dir_okay=False, writable=True))
+@click.option(
+    "--source",
+    default="best",
+    type=click.Choice([s.value for s in ResultSource]),
+    help="Whose results: the self-audits, the external evaluations, or the best.",
+)
+@click.option(
+    "--view",
+    default="matrix",
+    type=click.Choice(["matrix", "responses"]),
+    help="For CSV: the matrix, or the raw responses (XLSX holds both).",
+)
+@click.option(
+    "--encoding",
+    default="utf-8",
+    type=click.Choice(["utf-8", "cp932"]),
+    help="For CSV: UTF-8 with BOM, or cp932 (〓 for what it cannot hold).",
+)
+@with_appcontext
+def export_command(year: int, fmt: str, out: str, source: str, view: str, encoding: str) -> None:
+    """Export a fiscal year's review: the offices × standards matrix and the responses."""
+    matrix = review.build_matrix(db.session, year, ResultSource(source))
+    if fmt == "xlsx":
+        data = exports.review_workbook(db.session, matrix)
+    else:
+        data = exports.review_csv(db.session, matrix, view, encoding)
+    Path(out).write_bytes(data)
+    click.echo(
+        f"Wrote {out}: {len(matrix.offices)} offices, {len(matrix.standards)} "
+        f"standards, {len(matrix.cells)} results."
+    )
+
+
 def init_app(app: Flask) -> None:
     for command in (
         init_command,
@@ -299,5 +337,6 @@ def init_app(app: Flask) -> None:
         ratchet_group,
         surveys_group,
         indicators_group,
+        export_command,
     ):
         app.cli.add_command(command)

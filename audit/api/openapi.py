@@ -159,6 +159,70 @@ _AUDIT_PATHS: dict[str, Any] = {
     },
 }
 
+_RESULTS_PATHS: dict[str, Any] = {
+    "/results": {
+        "get": {
+            "summary": "The offices × standards matrix of a fiscal year's accepted audits",
+            "parameters": [
+                {
+                    "name": "year",
+                    "in": "query",
+                    "required": True,
+                    "schema": {"type": "integer", "minimum": 2000, "maximum": 2100},
+                },
+                {
+                    "name": "source",
+                    "in": "query",
+                    "required": False,
+                    "schema": {
+                        "type": "string",
+                        "enum": ["self", "external", "best"],
+                        "default": "best",
+                    },
+                },
+            ],
+            "responses": {
+                "200": _json(
+                    {
+                        "type": "object",
+                        "required": ["year", "source", "offices", "standards", "results"],
+                        "properties": {
+                            "year": {"type": "integer"},
+                            "source": {"type": "string"},
+                            "offices": {"type": "array", "items": {"type": "string"}},
+                            "standards": {"type": "array", "items": {"type": "string"}},
+                            "results": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "required": [
+                                        "office",
+                                        "standard",
+                                        "missing",
+                                        "rating",
+                                        "level",
+                                    ],
+                                    "properties": {
+                                        "office": {"type": "string"},
+                                        "standard": {"type": "string"},
+                                        "missing": {"type": "boolean"},
+                                        "rating": {"type": "string", "nullable": True},
+                                        "level": {"type": "integer", "nullable": True},
+                                        "source": {"type": "string", "nullable": True},
+                                        "successes": {"type": "integer", "nullable": True},
+                                        "trials": {"type": "integer", "nullable": True},
+                                    },
+                                },
+                            },
+                        },
+                    }
+                ),
+                **_errors(401, 403, 422),
+            },
+        }
+    },
+}
+
 _RATCHET_PATHS: dict[str, Any] = {
     "/ratchet/proposals": {
         "get": {
@@ -354,6 +418,7 @@ OPENAPI: dict[str, Any] = {
         **_AUDIT_PATHS,
         **_SURVEY_PATHS,
         **_RATCHET_PATHS,
+        **_RESULTS_PATHS,
         "/offices": {
             "get": {
                 "summary": "The offices: ward offices, branch offices and sub-offices",

@@ -1,15 +1,16 @@
 """The cross-ward review for the division heads' meeting: the matrix, comparisons, calibration."""
 
+import io
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, abort, render_template, request, send_file
 
 from audit.access import CITYWIDE_ROLES, requires
 from audit.db import db
 from audit.domain.catalog import OfficeKind
 from audit.domain.fiscal_year import fiscal_year_of
-from audit.services import review
+from audit.services import exports, review
 from audit.services.results import ResultSource
 
 bp = Blueprint("review", __name__, url_prefix="/review")
@@ -77,4 +78,35 @@ def standard(code: str) -> Any:
         year=year,
         kind="standard",
         trend=review.standard_trend(db.session, code, years),
+    )
+
+
+@bp.route("/export.<fmt>")
+@requires(*CITYWIDE_ROLES)
+def export(fmt: str) -> Any:
+    """The year's matrix and raw responses: XLSX (both sheets) or CSV (one view)."""
+    chosen = filters()
+    matrix = review.build_matrix(
+        db.session,
+        chosen["year"],
+        chosen["source"],
+        principle=chosen["principle"],
+        office_kind=chosen["office_kind"],
+    )
+    name = f"review-FY{chosen['year']}"
+    if fmt == "xlsx":
+        data = exports.review_workbook(db.session, matrix)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    elif fmt == "csv":
+        view = request.args.get("view", "matrix")
+        encoding = "cp932" if request.args.get("encoding") == "cp932" else "utf-8"
+        data = exports.review_csv(db.session, matrix, view, encoding)
+        mimetype, name = (
+            f"text/csv; charset={'shift_jis' if encoding == 'cp932' else 'utf-8'}",
+            (f"{name}-{view}"),
+        )
+    else:
+        abort(404)
+    return send_file(
+        io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=f"{name}.{fmt}"
     )

@@ -1,0 +1,176 @@
+"""Building a document: escaped text, tables that split across pages, the footer on every page.
+
+reportlab's ``Paragraph`` reads its text as mini-XML, so everything people wrote goes through
+:func:`text` (or :func:`markup`, whose values are escaped) and prints literally: an evidence
+note with ``<b>&`` neither breaks the document nor changes its formatting.
+"""
+
+import threading
+from collections.abc import Callable, Sequence
+from io import BytesIO
+from typing import Any
+from xml.sax.saxutils import escape
+
+from flask_babel import get_locale
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table
+
+from audit.domain.catalog import Text
+from audit.i18n import _
+from audit.pdf import styles
+from audit.pdf.fonts import BOLD, REGULAR, register_fonts
+from audit.pdf.styles import STYLES
+from audit.pdf.values import Printed
+
+#: reportlab keeps state in module globals while it builds (font subsets among them): one
+#: document at a time per process, so that a threaded server cannot mix two documents up
+_build_lock = threading.Lock()
+
+
+def locale() -> str:
+    """The reader's language: the request's, the one forced by the command line, else ja."""
+    return str(get_locale() or "ja")
+
+
+def local(value: Text) -> str:
+    """A bilingual text in the reader's language (English falls back to Japanese)."""
+    return value.in_locale(locale())
+
+
+def escape_text(value: object) -> str:
+    """Text for a Paragraph: ``& < >`` escaped, line breaks kept."""
+    return escape(str(value)).replace("\r\n", "\n").replace("\n", "<br/>")
+
+
+def text(value: object, style: Any = STYLES.cell) -> Paragraph:
+    """A paragraph that prints ``value`` literally."""
+    return Paragraph(escape_text(value), style)
+
+
+def markup(template: str, style: Any = STYLES.cell, **values: object) -> Paragraph:
+    """A paragraph from our own markup, with every value escaped: ``markup("<b>{x}</b>", x=…)``."""
+    return Paragraph(template.format(**{k: escape_text(v) for k, v in values.items()}), style)
+
+
+def data_table(
+    rows: Sequence[Sequence[Any]],
+    widths: Sequence[float],
+    rules: Sequence[tuple[Any, ...]] = (),
+    *,
+    header_rows: int = 1,
+    base: Sequence[tuple[Any, ...]] = styles.TABLE_RULES,
+) -> Table:
+    """A table whose header rows repeat on every page and whose tall rows split across pages."""
+    return Table(
+        [list(row) for row in rows],
+        colWidths=list(widths),
+        repeatRows=header_rows,
+        splitInRow=1,
+        style=[*base, *rules],
+        hAlign="LEFT",
+    )
+
+
+class WritingLines(Flowable):
+    """Ruled lines to write on, for the blank checklist."""
+
+    def __init__(self, lines: int, gap: float = 6.5 * mm) -> None:
+        super().__init__()
+        self.lines, self.gap = lines, gap
+
+    def wrap(self, available_width: float, _available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        return available_width, self.lines * self.gap
+
+    def draw(self) -> None:
+        self.canv.setStrokeColor(styles.RULE)
+        self.canv.setLineWidth(0.4)
+        self.canv.setDash(1, 2)
+        for index in range(self.lines):
+            y = index * self.gap
+            self.canv.line(0, y, self.width, y)
+
+
+def _footer_canvas(title: str, printed: Printed) -> type[Canvas]:
+    """A canvas that holds its pages back until the end, to print "page x / y" on each."""
+    stamp = _("Printed by %(name)s on %(when)s", name=printed.by, when=printed_at(printed))
+
+    class FooterCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:  # noqa: N802 (reportlab's name)
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for number, page in enumerate(self._pages, start=1):
+                self.__dict__.update(page)
+                self._draw_footer(number, total)
+                super().showPage()
+            super().save()
+
+        def _draw_footer(self, number: int, total: int) -> None:
+            width, _height = self._pagesize
+            left, right = styles.MARGIN, width - styles.MARGIN
+            top = styles.MARGIN - 1.5 * mm
+            self.saveState()
+            self.setStrokeColor(styles.RULE)
+            self.setLineWidth(0.4)
+            self.line(left, top, right, top)
+            self.setFillColor(styles.MUTED)
+            self.setFont(BOLD, 7.5)
+            self.drawString(left, top - 3.5 * mm, title)
+            self.drawRightString(
+                right, top - 3.5 * mm, _("Page %(page)s / %(pages)s", page=number, pages=total)
+            )
+            self.setFont(REGULAR, 7)
+            self.drawString(left, top - 7 * mm, stamp)
+            self.restoreState()
+
+    return FooterCanvas
+
+
+def printed_at(printed: Printed) -> str:
+    """2026-04-01 09:30 JST: the time as the reader's clock shows it, with its zone."""
+    zone = printed.at.tzname() or ""
+    return f"{printed.at:%Y-%m-%d %H:%M} {zone}".strip()
+
+
+def build(
+    story: Callable[[], list[Flowable]],
+    *,
+    title: str,
+    printed: Printed,
+    landscape: bool = False,
+    invariant: bool = False,
+) -> bytes:
+    """Lay the story out on A4 pages with the footer and return the PDF's bytes.
+
+    :param story: makes the flowables; called once the fonts are registered.
+    :param invariant: the same values give the same bytes (no creation time, fixed ids).
+    :raises FontMissing: when the font files are missing.
+    """
+    register_fonts()
+    buffer = BytesIO()
+    page = styles.LANDSCAPE if landscape else styles.PORTRAIT
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=page,
+        leftMargin=styles.MARGIN,
+        rightMargin=styles.MARGIN,
+        topMargin=styles.MARGIN,
+        bottomMargin=styles.MARGIN + styles.FOOTER_SPACE,
+        title=title,
+        author=printed.by,
+        creator="ward-audit",
+        lang=locale(),
+        invariant=int(invariant),
+        initialFontName=REGULAR,
+    )
+    with _build_lock:
+        doc.build(story(), canvasmaker=_footer_canvas(title, printed))
+    return buffer.getvalue()
