@@ -51,34 +51,15 @@ def index() -> Any:
     )
 
 
-@bp.route("/offices/<code>")
+@bp.route("/<any(offices, standards):kind>/<code>")
 @requires(*CITYWIDE_ROLES)
-def office(code: str) -> Any:
-    """One office's trend over the years, and its results of the year."""
+def trend(kind: str, code: str) -> Any:
+    """An office's achievement, or a standard's pass rate across offices, over the years."""
     year = request.args.get("year", type=int) or fiscal_year_of(date.today()) - 1
     years = range(year - TREND_YEARS + 1, year + 1)
-    return render_template(
-        "review/trend.html",
-        code=code,
-        year=year,
-        kind="office",
-        trend=review.office_trend(db.session, code, years),
-    )
-
-
-@bp.route("/standards/<code>")
-@requires(*CITYWIDE_ROLES)
-def standard(code: str) -> Any:
-    """One standard's pass rate across offices over the years."""
-    year = request.args.get("year", type=int) or fiscal_year_of(date.today()) - 1
-    years = range(year - TREND_YEARS + 1, year + 1)
-    return render_template(
-        "review/trend.html",
-        code=code,
-        year=year,
-        kind="standard",
-        trend=review.standard_trend(db.session, code, years),
-    )
+    load = review.office_trend if kind == "offices" else review.standard_trend
+    return render_template("review/trend.html", code=code, year=year, kind=kind.rstrip("s"),
+                           trend=load(db.session, code, years))
 
 
 @bp.route("/export.<fmt>")
