@@ -4,13 +4,14 @@ import io
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, render_template, request, send_file
+from flask import Blueprint, abort, current_app, render_template, request, send_file
+from flask_login import current_user
 
 from audit.access import CITYWIDE_ROLES, requires
 from audit.db import db
 from audit.domain.catalog import OfficeKind
 from audit.domain.fiscal_year import fiscal_year_of
-from audit.services import exports, review
+from audit.services import exports, review, surveys
 from audit.services.results import ResultSource
 
 bp = Blueprint("review", __name__, url_prefix="/review")
@@ -43,11 +44,15 @@ def index() -> Any:
         principle=chosen["principle"],
         office_kind=chosen["office_kind"],
     )
+    survey = surveys.survey_year(
+        db.session, current_user, year, surveys.survey_target(current_app.config)
+    )
     return render_template(
         "review/index.html",
         matrix=matrix,
         chosen=chosen,
         calibrations=review.calibrations(db.session, year),
+        survey={office.code: figures for office, figures in survey.offices},
     )
 
 

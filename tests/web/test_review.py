@@ -131,3 +131,12 @@ def test_the_matrix_issues_the_same_statements_whatever_the_data(app, client, au
     larger = count_statements(app, client, path.format(year=2041))
     assert small == larger
     assert small < 25
+
+
+def test_the_review_shows_each_offices_survey_against_the_target(client, auth):
+    auth.login("head")
+    page = client.get("/review/?year=2021").get_data(as_text=True)
+    assert "来庁者満足度" in page
+    assert page.count('class="survey-cell"') == 13
+    assert "target-status--" in page
+    assert "95%信頼区間" in page
