@@ -11,6 +11,7 @@ from audit.access import CITYWIDE_ROLES, requires
 from audit.db import db
 from audit.domain.catalog import OfficeKind
 from audit.domain.fiscal_year import fiscal_year_of
+from audit.i18n import fiscal_year_label, localized
 from audit.services import exports, review, surveys
 from audit.services.results import ResultSource
 
@@ -53,7 +54,27 @@ def index() -> Any:
         chosen=chosen,
         calibrations=review.calibrations(db.session, year),
         survey={office.code: figures for office, figures in survey.offices},
+        principle_chart=principle_chart(matrix),
     )
+
+
+def principle_chart(matrix: review.Matrix) -> dict[str, Any]:
+    """Achievement per principle per office, as the chart script reads it (percent)."""
+    datasets = []
+    for principle in matrix.principles:
+        points = []
+        for office in matrix.offices:
+            achieved = matrix.achievement(office.code, principle.code)
+            rate = achieved.rate if achieved else None
+            points.append(round(float(rate) * 100, 1) if rate is not None else None)
+        datasets.append(
+            {"label": f"{principle.code} {localized(principle, 'name')}", "data": points}
+        )
+    return {
+        "type": "bar",
+        "labels": [localized(o, "name") for o in matrix.offices],
+        "datasets": datasets,
+    }
 
 
 @bp.route("/<any(offices, standards):kind>/<code>")
@@ -63,8 +84,25 @@ def trend(kind: str, code: str) -> Any:
     year = request.args.get("year", type=int) or fiscal_year_of(date.today()) - 1
     years = range(year - TREND_YEARS + 1, year + 1)
     load = review.office_trend if kind == "offices" else review.standard_trend
-    return render_template("review/trend.html", code=code, year=year, kind=kind.rstrip("s"),
-                           trend=load(db.session, code, years))
+    points = load(db.session, code, years)
+    chart = {
+        "type": "line",
+        "labels": [fiscal_year_label(p.year) for p in points],
+        "datasets": [
+            {
+                "label": code,
+                "data": [
+                    round(float(p.achievement.rate) * 100, 1)
+                    if p.achievement and p.achievement.rate is not None
+                    else None
+                    for p in points
+                ],
+            }
+        ],
+    }
+    return render_template(
+        "review/trend.html", code=code, year=year, kind=kind.rstrip("s"), trend=points, chart=chart
+    )
 
 
 @bp.route("/export.<fmt>")

@@ -140,3 +140,18 @@ def test_the_review_shows_each_offices_survey_against_the_target(client, auth):
     assert page.count('class="survey-cell"') == 13
     assert "target-status--" in page
     assert "95%信頼区間" in page
+
+
+@pytest.mark.parametrize("path", ["/review/?year=2025", "/review/offices/kawasaki?year=2025",
+                                  "/review/standards/C01?year=2025"])
+def test_charts_come_from_the_app_with_a_table_beside_them(client, auth, path):
+    auth.login("head")
+    page = client.get(path).get_data(as_text=True)
+    assert "<canvas data-chart='" in page
+    assert '<script src="/static/vendor/chartjs/chart.umd.min.js"></script>' in page
+    assert "<script>" not in page  # no inline script: the data sit in an attribute
+    assert "<table" in page
+    assert "http" not in page.split("<script", 1)[1]  # no CDN
+    script = client.get("/static/vendor/chartjs/chart.umd.min.js")
+    assert script.status_code == 200
+    script.close()
