@@ -118,13 +118,16 @@ def _json_body() -> dict[str, Any]:
 @bp.route("/audits", methods=["GET"])
 @requires(*ALL_ROLES)
 def list_audits() -> Any:
+    year = request.args.get("year", type=int)
+    if year is not None and not 2000 <= year <= 2100:
+        fail(422, "year must be a fiscal year from 2000 to 2100")
     kind = request.args.get("kind")
     if kind is not None and kind not in tuple(AuditKind):
         fail(422, "kind must be self or external")
     rows = audits.list_audits(
         db.session,
         current_user,
-        year=request.args.get("year", type=int),
+        year=year,
         office=request.args.get("office") or None,
         kind=AuditKind(kind) if kind else None,
     )

@@ -47,7 +47,11 @@ _AUDIT_PATHS: dict[str, Any] = {
         "get": {
             "summary": "The audits the caller may see",
             "parameters": [
-                {"name": "year", "in": "query", "schema": {"type": "integer"}},
+                {
+                    "name": "year",
+                    "in": "query",
+                    "schema": {"type": "integer", "minimum": 2000, "maximum": 2100},
+                },
                 {"name": "office", "in": "query", "schema": {"type": "string"}},
                 {
                     "name": "kind",

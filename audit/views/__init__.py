@@ -4,6 +4,7 @@ from typing import Any
 
 from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter, Map
 
 from audit import api
 from audit.views import (
@@ -14,6 +15,7 @@ from audit.views import (
     indicators,
     main,
     practices,
+    printing,
     ratchet,
     review,
     surveys,
@@ -21,7 +23,16 @@ from audit.views import (
 )
 
 
+class DatabaseInteger(IntegerConverter):
+    """``<int:…>`` in a URL, no larger than a database id can be: a larger one is a 404."""
+
+    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def register_blueprints(app: Flask) -> None:
+    app.url_map.converters["int"] = DatabaseInteger
     for module in (
         api,
         actions,
@@ -31,6 +42,7 @@ def register_blueprints(app: Flask) -> None:
         indicators,
         main,
         practices,
+        printing,
         ratchet,
         review,
         surveys,
