@@ -3,8 +3,8 @@
 from typing import Any
 
 from flask import Flask, render_template, request
-from werkzeug.exceptions import HTTPException
-from werkzeug.routing import IntegerConverter, Map
+from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.routing import IntegerConverter
 
 from audit import api
 from audit.views import (
@@ -26,9 +26,11 @@ from audit.views import (
 class DatabaseInteger(IntegerConverter):
     """``<int:…>`` in a URL, no larger than a database id can be: a larger one is a 404."""
 
-    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max", 2**63 - 1)
-        super().__init__(url_map, *args, **kwargs)
+    def to_python(self, value: str) -> Any:
+        number = super().to_python(value)
+        if number > 2**63 - 1:
+            raise NotFound()
+        return number
 
 
 def register_blueprints(app: Flask) -> None:
