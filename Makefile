@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
-# Debian packages the tests need (PostgreSQL: the suite runs on it as well as on SQLite).
-TEST_DEBS := postgresql
+# Debian packages the tests need (PostgreSQL: the suite runs on it as well as on SQLite;
+# poppler-utils: pdftotext, pdffonts and pdfinfo read the printed documents back).
+TEST_DEBS := postgresql poppler-utils
 
 .PHONY: run test test-postgres install install-test system-test-deps translations lint format i18n-extract clean
 

@@ -11,11 +11,11 @@ csrf = CSRFProtect()
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    """Build the app: config, database, languages, CSRF, log-in, blueprints, CLI."""
+    """Build the app: config, database, languages, CSRF, log-in, blueprints, CLI, PDF fonts."""
     app = Flask(__name__, instance_relative_config=True)
     load_config(app, test_config)
 
-    from audit import access, cli, db, i18n, labels, views
+    from audit import access, cli, db, i18n, labels, pdf, views
 
     db.init_app(app)
     i18n.init_app(app)
@@ -24,6 +24,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     access.init_app(app)
     views.register_blueprints(app)
     cli.init_app(app)
+    pdf.init_app(app)
     return app
 
 

@@ -8,14 +8,30 @@ from typing import Any, NoReturn
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
+from flask_babel import force_locale, to_user_timezone
 from flask_migrate import upgrade
 
 from audit.db import db
 from audit.domain.fiscal_year import parse_fiscal_year
 from audit.domain.scoring import percent
 from audit.domain.survey import RowProblem, SurveyFigures, format_value
-from audit.models import Role
-from audit.services import catalog, demo, exports, indicators, ratchet, review, surveys, users
+from audit.models import AuditKind, Role, utc_now
+from audit.pdf.action_plan import render_action_plan
+from audit.pdf.checklist import render_checklist
+from audit.pdf.pack import render_pack
+from audit.pdf.scorecard import render_scorecard
+from audit.pdf.values import Printed
+from audit.services import (
+    catalog,
+    demo,
+    exports,
+    indicators,
+    printing,
+    ratchet,
+    review,
+    surveys,
+    users,
+)
 from audit.services.results import ResultSource
 from audit.services.surveys import survey_target
 
@@ -328,6 +344,120 @@ def export_command(year: int, fmt: str, out: str, source: str, view: str, encodi
     )
 
 
+# --- printed documents ------------------------------------------------------------------
+
+_lang_option = click.option(
+    "--lang", default="ja", type=click.Choice(["ja", "en"]), help="The document's language."
+)
+_out_option = click.option(
+    "--out", required=True, type=click.Path(dir_okay=False, writable=True), help="The PDF file."
+)
+_year_option = click.option(
+    "--year",
+    required=True,
+    callback=_fiscal_year_option,
+    help="Fiscal year: 2022, R4 or 令和4年度.",
+)
+
+
+def _printed() -> Printed:
+    """The footer's "printed by": the command line, as the audit trail names it."""
+    return Printed("cli", to_user_timezone(utc_now()))
+
+
+def _office(code: str) -> Any:
+    office = printing.visible_office(db.session, None, code)
+    if office is None:
+        raise click.ClickException(f"unknown office {code}")
+    return office
+
+
+def _write_pdf(out: str, data: bytes, what: str) -> None:
+    """Write the file, then commit the audit-trail entry: a failed write records nothing."""
+    Path(out).write_bytes(data)
+    db.session.commit()
+    click.echo(f"Wrote {out}: {what} ({len(data):,} bytes).")
+
+
+@click.command("scorecard")
+@click.option("--office", "office_code", required=True, help="The office's code, e.g. kawasaki.")
+@_year_option
+@click.option("--kind", default="self", type=click.Choice([k.value for k in AuditKind]))
+@_out_option
+@_lang_option
+@with_appcontext
+def scorecard_command(office_code: str, year: int, kind: str, out: str, lang: str) -> None:
+    """Print an audit's scorecard to a PDF file."""
+    _office(office_code)
+    with force_locale(lang):
+        audit = printing.find_audit(db.session, None, office_code, year, AuditKind(kind))
+        if audit is None:
+            raise click.ClickException(f"{office_code} has no {kind} audit for FY{year}")
+        stamp = _printed()
+        card = printing.print_scorecard(
+            db.session,
+            None,
+            audit,
+            target=survey_target(current_app.config),
+            zone=stamp.at.tzinfo,
+        )
+        data = render_scorecard(card, stamp)
+    _write_pdf(out, data, f"scorecard of {office_code} FY{year} {kind}")
+
+
+@click.command("pack")
+@_year_option
+@_out_option
+@_lang_option
+@with_appcontext
+def pack_command(year: int, out: str, lang: str) -> None:
+    """Print the review pack of a fiscal year for the division heads' meeting."""
+    with force_locale(lang):
+        pack = printing.print_review_pack(
+            db.session, None, year, target=survey_target(current_app.config)
+        )
+        if all(total is None for total in pack.office_totals):
+            raise click.ClickException(f"FY{year} has no accepted audit: nothing to review")
+        data = render_pack(pack, _printed())
+    _write_pdf(
+        out,
+        data,
+        f"review pack FY{year}, {len(pack.matrix)} standards, {len(pack.pending)} proposals",
+    )
+
+
+@click.command("checklist")
+@click.option("--office", "office_code", required=True, help="The office's code, e.g. kawasaki.")
+@_year_option
+@_out_option
+@_lang_option
+@with_appcontext
+def checklist_command(office_code: str, year: int, out: str, lang: str) -> None:
+    """Print a blank checklist of an office for a fiscal year, to score on paper."""
+    office = _office(office_code)
+    with force_locale(lang):
+        sheet = printing.print_checklist(db.session, None, office, year)
+        if not sheet.items:
+            raise click.ClickException(f"no standard is in force for {office_code} in FY{year}")
+        data = render_checklist(sheet, _printed())
+    _write_pdf(out, data, f"checklist of {office_code} FY{year}, {len(sheet.items)} standards")
+
+
+@click.command("action-plan")
+@click.option("--office", "office_code", help="The office's code; default: every office.")
+@_out_option
+@_lang_option
+@with_appcontext
+def action_plan_command(office_code: str | None, out: str, lang: str) -> None:
+    """Print the open improvement actions of an office, or of every office, by due date."""
+    offices = [_office(office_code)] if office_code else printing.visible_offices(db.session, None)
+    with force_locale(lang):
+        plan = printing.print_action_plan(db.session, None, offices)
+        data = render_action_plan(plan, _printed())
+    count = sum(len(o.actions) for o in plan.offices)
+    _write_pdf(out, data, f"action plan, {count} open actions")
+
+
 def init_app(app: Flask) -> None:
     for command in (
         init_command,
@@ -338,5 +468,9 @@ def init_app(app: Flask) -> None:
         surveys_group,
         indicators_group,
         export_command,
+        scorecard_command,
+        pack_command,
+        checklist_command,
+        action_plan_command,
     ):
         app.cli.add_command(command)

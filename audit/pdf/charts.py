@@ -54,6 +54,7 @@ def achievement_bars(
     :param missing: the label of a bar with no result.
     """
     drawing = Drawing(width, height)
+    drawing.initialFontName = REGULAR  # else the drawing starts in Helvetica
     labels = [label for label, _values in rows]
     label_width = max((stringWidth(label, REGULAR, font_size) for label in labels), default=0)
     label_width = min(label_width, width * 0.42) + 6
@@ -109,7 +110,9 @@ def achievement_bars(
 
     if title:
         drawing.add(
-            String(0, height - 9, title, fontName=BOLD, fontSize=font_size + 0.5, fillColor=styles.INK)
+            String(
+                0, height - 9, title, fontName=BOLD, fontSize=font_size + 0.5, fillColor=styles.INK
+            )
         )
     if len(series) > 1:
         legend = Legend()

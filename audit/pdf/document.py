@@ -53,6 +53,19 @@ def markup(template: str, style: Any = STYLES.cell, **values: object) -> Paragra
     return Paragraph(template.format(**{k: escape_text(v) for k, v in values.items()}), style)
 
 
+#: a row taller than what is left of a page is split inside (``splitInRow``) only when this much
+#: of it fits there (about three lines): less would leave a heading alone with an empty cell
+SPLIT_IN_ROW_MIN = 36
+#: a group heading is kept with the row after it only when that row is shorter than this: a
+#: taller one must be free to split across pages, or reportlab gives up (LayoutError)
+KEEP_WITH_NEXT_LIMIT = 200.0
+
+
+def _height(cell: Any, width: float) -> float:
+    parts = cell if isinstance(cell, list | tuple) else [cell]
+    return sum(part.wrap(width, 1e6)[1] for part in parts if isinstance(part, Flowable))
+
+
 def data_table(
     rows: Sequence[Sequence[Any]],
     widths: Sequence[float],
@@ -60,14 +73,32 @@ def data_table(
     *,
     header_rows: int = 1,
     base: Sequence[tuple[Any, ...]] = styles.TABLE_RULES,
+    headings: Sequence[int] = (),
 ) -> Table:
-    """A table whose header rows repeat on every page and whose tall rows split across pages."""
+    """A table whose header rows repeat on every page and whose tall rows split across pages.
+
+    :param headings: rows that head a group (a principle), their text in the first cell: each
+        spans the table, shaded, and stays on the page of the row after it, so that no page
+        ends with a heading alone.
+    """
+    padding = 6  # the left and right padding of TABLE_RULES
+    cells = [list(row) + [""] * (len(widths) - len(row)) for row in rows]
+    grouped: list[tuple[Any, ...]] = []
+    for index in headings:
+        grouped += [
+            ("SPAN", (0, index), (-1, index)),
+            ("BACKGROUND", (0, index), (-1, index), styles.GROUP_FILL),
+        ]
+        following = cells[index + 1] if index + 1 < len(cells) else []
+        heights = [_height(c, w - padding) for c, w in zip(following, widths, strict=True)]
+        if heights and max(heights) < KEEP_WITH_NEXT_LIMIT:
+            grouped.append(("NOSPLIT", (0, index), (-1, index + 1)))
     return Table(
-        [list(row) for row in rows],
+        cells,
         colWidths=list(widths),
         repeatRows=header_rows,
-        splitInRow=1,
-        style=[*base, *rules],
+        splitInRow=SPLIT_IN_ROW_MIN,
+        style=[*base, *rules, *grouped],
         hAlign="LEFT",
     )
 

@@ -42,20 +42,21 @@ RATING_FILLS = {
 
 
 def _style(name: str, size: float, *, bold: bool = False, **more: object) -> ParagraphStyle:
-    return ParagraphStyle(
-        name,
-        fontName=BOLD if bold else REGULAR,
-        fontSize=size,
-        leading=round(size * 1.45, 1),
-        textColor=INK,
-        wordWrap="CJK",
+    settings: dict[str, object] = {
+        "fontName": BOLD if bold else REGULAR,
+        "fontSize": size,
+        "leading": round(size * 1.45, 1),
+        "textColor": INK,
+        "wordWrap": "CJK",
         **more,
-    )
+    }
+    return ParagraphStyle(name, **settings)
 
 
 @dataclass(frozen=True)
 class Styles:
     title: ParagraphStyle
+    headline: ParagraphStyle
     heading: ParagraphStyle
     subheading: ParagraphStyle
     body: ParagraphStyle
@@ -65,16 +66,19 @@ class Styles:
     cell_center: ParagraphStyle
     cell_right: ParagraphStyle
     cell_small: ParagraphStyle
+    cell_warning: ParagraphStyle
     header: ParagraphStyle
     symbol: ParagraphStyle
     matrix: ParagraphStyle
     matrix_header: ParagraphStyle
+    matrix_note: ParagraphStyle
     cover_title: ParagraphStyle
     cover_line: ParagraphStyle
 
 
 STYLES = Styles(
     title=_style("title", 15, bold=True, spaceAfter=2 * mm),
+    headline=_style("headline", 9, leading=22),
     heading=_style("heading", 11.5, bold=True, spaceBefore=5 * mm, spaceAfter=2 * mm),
     subheading=_style("subheading", 9.5, bold=True, spaceBefore=3 * mm, spaceAfter=1.5 * mm),
     body=_style("body", 9),
@@ -84,16 +88,28 @@ STYLES = Styles(
     cell_center=_style("cell_center", 8, alignment=TA_CENTER),
     cell_right=_style("cell_right", 8, alignment=TA_RIGHT),
     cell_small=_style("cell_small", 6.8, textColor=MUTED),
+    cell_warning=_style("cell_warning", 8, bold=True, textColor=WARNING),
     header=_style("header", 7.5, bold=True),
     symbol=_style("symbol", 11, bold=True, alignment=TA_CENTER),
     matrix=_style("matrix", 8, alignment=TA_CENTER, leading=9.5),
     matrix_header=_style("matrix_header", 6.8, bold=True, alignment=TA_CENTER, leading=8.2),
+    matrix_note=_style("matrix_note", 6.8, alignment=TA_CENTER, leading=8.2),
     cover_title=_style("cover_title", 22, bold=True, spaceAfter=6 * mm, leading=30),
     cover_line=_style("cover_line", 12, spaceAfter=2 * mm),
 )
 
+#: the layout-only tables' rules: a plain-string cell, even an empty one, is set in this font
+#: (reportlab's default is Helvetica, which has no Japanese)
+LAYOUT_RULES = [
+    ("FONTNAME", (0, 0), (-1, -1), REGULAR),
+    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+    ("TOPPADDING", (0, 0), (-1, -1), 0),
+    ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+]
 #: the rules every table starts from: thin grid, grey header row, text at the top of the cell
 TABLE_RULES = [
+    ("FONTNAME", (0, 0), (-1, -1), REGULAR),
     ("GRID", (0, 0), (-1, -1), 0.4, RULE),
     ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
     ("VALIGN", (0, 0), (-1, -1), "TOP"),

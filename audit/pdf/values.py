@@ -5,7 +5,7 @@ kept in both languages (office and standard names, criteria) are :class:`Text` p
 print in the reader's language; what people wrote (evidence, actions) prints as written.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -143,10 +143,9 @@ class OfficeActions:
 
 @dataclass(frozen=True)
 class ActionPlan:
-    """Open improvement actions, office by office, by due date; overdue ones against ``today``."""
+    """Open improvement actions, office by office, by due date."""
 
     offices: tuple[OfficeActions, ...]
-    today: date
 
 
 # --- the review pack --------------------------------------------------------------------
@@ -240,4 +239,4 @@ class ReviewPack:
     #: proposals the meeting has not decided yet
     pending: tuple[ProposalItem, ...] = ()
     decisions: tuple[DecisionItem, ...] = ()
-    support: tuple[SupportItem, ...] = field(default_factory=tuple)
+    support: tuple[SupportItem, ...] = ()
