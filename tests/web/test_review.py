@@ -142,8 +142,10 @@ def test_the_review_shows_each_offices_survey_against_the_target(client, auth):
     assert "95%信頼区間" in page
 
 
-@pytest.mark.parametrize("path", ["/review/?year=2025", "/review/offices/kawasaki?year=2025",
-                                  "/review/standards/C01?year=2025"])
+@pytest.mark.parametrize(
+    "path",
+    ["/review/?year=2025", "/review/offices/kawasaki?year=2025", "/review/standards/C01?year=2025"],
+)
 def test_charts_come_from_the_app_with_a_table_beside_them(client, auth, path):
     auth.login("head")
     page = client.get(path).get_data(as_text=True)
