@@ -28,7 +28,7 @@ class DatabaseInteger(IntegerConverter):
 
     def to_python(self, value: str) -> Any:
         number = super().to_python(value)
-        if number > 2**63 - 1:
+        if number > 2**31 - 1:  # the largest INTEGER on PostgreSQL
             raise NotFound()
         return number
 
