@@ -11,16 +11,17 @@ csrf = CSRFProtect()
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    """Build the app: config, database, languages, CSRF, log-in, blueprints, CLI, PDF fonts."""
+    """Build the app: config, database, languages, CSRF, headers, log-in, blueprints, CLI, PDF."""
     app = Flask(__name__, instance_relative_config=True)
     load_config(app, test_config)
 
-    from audit import access, cli, db, i18n, labels, pdf, views
+    from audit import access, cli, db, headers, i18n, labels, pdf, views
 
     db.init_app(app)
     i18n.init_app(app)
     labels.init_app(app)
     csrf.init_app(app)
+    headers.init_app(app)
     access.init_app(app)
     views.register_blueprints(app)
     cli.init_app(app)
