@@ -55,9 +55,12 @@ def public(view: View) -> View:
     return view
 
 
-def visible_office_ids(user: User) -> list[int] | None:
-    """The offices whose data the user may see: None for all, else a committee member's own."""
-    if user.role in CITYWIDE_ROLES:
+def visible_office_ids(user: User | None) -> list[int] | None:
+    """The offices whose data the user may see: None for all, else a committee member's own.
+
+    ``user`` None is the command line, which sees every office.
+    """
+    if user is None or user.role in CITYWIDE_ROLES:
         return None
     return [user.office_id] if user.office_id is not None else []
 

@@ -98,8 +98,9 @@ def _normal(value: object) -> object:
 # --- finding audits ---------------------------------------------------------------------
 
 
-def scoped_audits(user: User) -> Select[tuple[Audit]]:
-    """All audits the user may see: every office's for citywide roles, else their own office's."""
+def scoped_audits(user: User | None) -> Select[tuple[Audit]]:
+    """All audits the user may see: every office's for citywide roles and the command line
+    (``user`` None), else their own office's."""
     query = select(Audit)
     office_ids = visible_office_ids(user)
     if office_ids is not None:
@@ -108,7 +109,7 @@ def scoped_audits(user: User) -> Select[tuple[Audit]]:
 
 
 def get_audit(
-    session: Session, user: User, audit_id: int, *, with_responses: bool = True
+    session: Session, user: User | None, audit_id: int, *, with_responses: bool = True
 ) -> Audit | None:
     """The audit if the user may see it, else None (a 404, never a 403)."""
     query = scoped_audits(user).where(Audit.id == audit_id)
@@ -119,7 +120,7 @@ def get_audit(
 
 def list_audits(
     session: Session,
-    user: User,
+    user: User | None,
     *,
     year: int | None = None,
     office: str | None = None,
@@ -240,19 +241,9 @@ def build_audit(
         created_by_id=created_by.id if created_by else None,
         responses=[],
     )
-    # An own standard adopted citywide is scored as the citywide one from then on.
-    adopted = set(
-        session.scalars(
-            select(Standard.promoted_from_id).where(
-                Standard.promoted_from_id.is_not(None), Standard.since <= fiscal_year
-            )
-        )
-    )
-    position = 0
-    for standard in catalog.standards_for_office(session, office):
-        level_number = catalog.level_in_force(standard, fiscal_year)
-        if level_number is None or standard.id in adopted:
-            continue
+    for position, (standard, level_number) in enumerate(
+        standards_in_force(session, office, fiscal_year)
+    ):
         level = standard.levels[level_number - 1]
         carried = previous.get(standard.id)
         audit.responses.append(
@@ -272,10 +263,31 @@ def build_audit(
                 na_reason=carried.na_reason if carried else "",
             )
         )
-        position += 1
     session.add(audit)
     session.flush()
     return audit
+
+
+def standards_in_force(
+    session: Session, office: Office, fiscal_year: int
+) -> list[tuple[Standard, int]]:
+    """The standards an office is scored on in a fiscal year, each with its level in force.
+
+    An own standard adopted citywide is scored as the citywide one from then on.
+    """
+    adopted = set(
+        session.scalars(
+            select(Standard.promoted_from_id).where(
+                Standard.promoted_from_id.is_not(None), Standard.since <= fiscal_year
+            )
+        )
+    )
+    in_force = []
+    for standard in catalog.standards_for_office(session, office):
+        level = catalog.level_in_force(standard, fiscal_year)
+        if level is not None and standard.id not in adopted:
+            in_force.append((standard, level))
+    return in_force
 
 
 # --- scoring ----------------------------------------------------------------------------
@@ -495,7 +507,7 @@ def by_principle(responses: Iterable[Response]) -> dict[str, list[Response]]:
     return grouped
 
 
-def summarize_audit(session: Session, user: User, audit: Audit) -> AuditSummary:
+def summarize_audit(session: Session, user: User | None, audit: Audit) -> AuditSummary:
     """Everything the audit page shows, in a fixed number of queries."""
     principles = catalog.list_principles(session)
     previous = session.scalar(

@@ -16,7 +16,7 @@ from audit.access import visible_office_ids
 from audit.domain.catalog import Text
 from audit.domain.ratchet import ProposalKind
 from audit.domain.survey import SatisfactionTarget
-from audit.models import Action, Audit, AuditKind, Office, Principle, Role, Standard, User
+from audit.models import Action, Audit, AuditKind, Office, Principle, User
 from audit.pdf.values import (
     ActionItem,
     ActionPlan,
@@ -42,14 +42,6 @@ from audit.services.audit_log import record_change
 
 #: the action the audit trail records for every document printed
 PRINTED = "document.printed"
-
-
-def _reader(actor: User | None) -> User:
-    """Who the loaders scope to: the actor, or for the command line a reader of every office.
-
-    The stand-in is never added to the session: it only answers "which offices".
-    """
-    return actor if actor is not None else User(username="cli", role=Role.ADMIN)
 
 
 def record_printed(
@@ -102,7 +94,7 @@ def _action_item(action: Action) -> ActionItem:
 def visible_office(session: Session, actor: User | None, code: str) -> Office | None:
     """The office if the actor may see its data, else None (a 404, never a 403)."""
     office = catalog.get_office(session, code)
-    office_ids = visible_office_ids(actor) if actor is not None else None
+    office_ids = visible_office_ids(actor)
     if office is None or (office_ids is not None and office.id not in office_ids):
         return None
     return office
@@ -115,9 +107,8 @@ def find_audit(
     session: Session, actor: User | None, office_code: str, fiscal_year: int, kind: AuditKind
 ) -> Audit | None:
     """An office's audit of a year and kind, with its responses, if the actor may see it."""
-    reader = _reader(actor)
-    found = audits.list_audits(session, reader, year=fiscal_year, office=office_code, kind=kind)
-    return audits.get_audit(session, reader, found[0].id) if found else None
+    found = audits.list_audits(session, actor, year=fiscal_year, office=office_code, kind=kind)
+    return audits.get_audit(session, actor, found[0].id) if found else None
 
 
 def print_scorecard(
@@ -132,7 +123,7 @@ def print_scorecard(
 
     :param zone: where the sign-off dates are counted (the city's time zone).
     """
-    summary = audits.summarize_audit(session, _reader(actor), audit)
+    summary = audits.summarize_audit(session, actor, audit)
     people = {
         user.id: user.username
         for user in session.scalars(
@@ -204,20 +195,10 @@ def print_checklist(
     The same standards a new audit of that year would hold: an own standard adopted
     citywide is scored as the citywide one from then on.
     """
-    adopted = set(
-        session.scalars(
-            select(Standard.promoted_from_id).where(
-                Standard.promoted_from_id.is_not(None), Standard.since <= fiscal_year
-            )
-        )
-    )
     principles = catalog.list_principles(session)
     order = {p.code: index for index, p in enumerate(principles)}
     items = []
-    for standard in catalog.standards_for_office(session, office):
-        number = catalog.level_in_force(standard, fiscal_year)
-        if number is None or standard.id in adopted:
-            continue
+    for standard, number in audits.standards_in_force(session, office, fiscal_year):
         level = catalog.level_value(standard.levels[number - 1])
         items.append(
             ChecklistItem(
@@ -274,7 +255,7 @@ def print_action_plan(session: Session, actor: User | None, offices: list[Office
 
 def visible_offices(session: Session, actor: User | None) -> list[Office]:
     """Every office the actor may see, in catalog order."""
-    office_ids = visible_office_ids(actor) if actor is not None else None
+    office_ids = visible_office_ids(actor)
     return [o for o in catalog.list_offices(session) if office_ids is None or o.id in office_ids]
 
 

@@ -5,6 +5,7 @@ as neither a pass nor a fail.
 """
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from sqlalchemy.orm import Session
 
@@ -38,15 +39,20 @@ class Matrix:
     def achievement(self, office: str, principle: str | None = None) -> Achievement | None:
         """(◎+○)/applicable over an office's results, or None when it has no accepted audit."""
         ratings = [
-            r.rating
-            for (o, s), r in self.cells.items()
-            if o == office and (principle is None or self._principle_of[s] == principle)
+            rating
+            for code, rating in self._ratings.get(office, [])
+            if principle is None or code == principle
         ]
         return scoring.achievement(ratings) if ratings else None
 
-    @property
-    def _principle_of(self) -> dict[str, str]:
-        return {s.code: s.principle.code for s in self.standards}
+    @cached_property
+    def _ratings(self) -> dict[str, list[tuple[str, Rating | None]]]:
+        """Each office's ratings with their principle, grouped once for every call."""
+        principle_of = {s.code: s.principle.code for s in self.standards}
+        grouped: dict[str, list[tuple[str, Rating | None]]] = {}
+        for (office, standard), result in self.cells.items():
+            grouped.setdefault(office, []).append((principle_of[standard], result.rating))
+        return grouped
 
 
 def build_matrix(

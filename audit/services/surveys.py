@@ -342,7 +342,7 @@ def survey_year(
         session.scalars(select(SurveyResult).where(SurveyResult.fiscal_year == fiscal_year))
     )
     by_office = {r.office_id: r for r in rows}
-    visible = visible_office_ids(user) if user is not None else None
+    visible = visible_office_ids(user)
     every_office = catalog.list_offices(session)
     offices = [
         (o, figures_of(by_office[o.id], target) if o.id in by_office else None)
