@@ -134,9 +134,16 @@ def token_command(username: str) -> None:
 
 @click.command("demo")
 @with_appcontext
-def demo_command() -> None:
+def demo_command(scale: str) -> None:
+@click.option(
+    "--scale",
+    type=click.Choice([s.value for s in demo.Scale]),
+    default=demo.Scale.DEMO.value,
+    show_default=True,
+    help="demo: three years; city: 20 years; national: 20 years of 20 cities (benchmarks).",
+)
     """Create the demo users listed in the README and three years of demo audits."""
-    created = demo.create_demo_data(db.session)
+    created = demo.create_demo_data(db.session, scale=demo.Scale(scale))
     db.session.commit()
     click.echo(f"Demo data created: {', '.join(created) or 'none (it exists)'}.")
     click.echo(f"Password for every demo user: {demo.DEMO_PASSWORD}")

@@ -5,7 +5,7 @@ from enum import StrEnum
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy import Enum as SqlEnum
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -81,6 +81,9 @@ class Office(db.Model):
 
 
 class Principle(db.Model):
+    #: the city the office belongs to: "" for the city the checklist files describe; the
+    #: national-scale demo adds offices of other cities (``demo --scale national``)
+    city: Mapped[str] = mapped_column(String(32), default="", server_default="", index=True)
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name_ja: Mapped[str] = mapped_column(String(200))
@@ -208,7 +211,11 @@ class AuditLogEntry(db.Model):
 class Audit(db.Model):
     """One office's audit for one fiscal year: a self-audit or an external evaluation."""
 
-    __table_args__ = (UniqueConstraint("office_id", "fiscal_year", "kind"),)
+    __table_args__ = (
+        UniqueConstraint("office_id", "fiscal_year", "kind"),
+        # the review reads a year's accepted audits of every office
+        Index("ix_audit_fiscal_year_status", "fiscal_year", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"))

@@ -312,13 +312,17 @@ def get_office(session: Session, code: str) -> Office | None:
 
 def standards_for_office(session: Session, office: Office) -> list[Standard]:
     """The active standards that apply to an office, in catalog order."""
-    return [
-        s
-        for s in list_standards(session)
-        if domain.applies_to_office(
-            s.office.code if s.office else None, applies_to_kinds(s), office.code, office.kind
-        )
-    ]
+    return [s for s in list_standards(session) if applies(s, office)]
+
+
+def applies(standard: Standard, office: Office) -> bool:
+    """Is an office held to a standard (its office and principle loaded)?"""
+    return domain.applies_to_office(
+        standard.office.code if standard.office else None,
+        applies_to_kinds(standard),
+        office.code,
+        office.kind,
+    )
 
 
 def applies_to_kinds(row: Standard) -> frozenset[domain.OfficeKind]:

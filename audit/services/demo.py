@@ -9,11 +9,14 @@ source document's published figures. A fixed seed makes every run the same.
 import random
 from datetime import date, timedelta
 from decimal import Decimal
+from enum import StrEnum
+from typing import Any, NamedTuple
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session, selectinload
 
 from audit.domain import survey as domain_survey
+from audit.domain.catalog import OfficeKind, Origin
 from audit.domain.fiscal_year import fiscal_year_of
 from audit.domain.scoring import Rating, suggest_rating
 from audit.models import (
@@ -24,8 +27,12 @@ from audit.models import (
     AuditStatus,
     Indicator,
     IndicatorYear,
+    Level,
+    LevelInForce,
     Office,
+    Response,
     Role,
+    Standard,
     SurveyResult,
     User,
     utc_now,
@@ -51,6 +58,7 @@ _EVIDENCE = (
     "テストコールと来庁者の観察による（{month}月実施）。",
     "点検表と業務記録で確認しました（{month}月）。",
 )
+_NA_REASON = "当該業務を取り扱っていないため。"
 _ACTIONS = (
     ("朝礼で応対の基本を再確認し、月1回の相互点検を行う", "区民課長"),
     ("案内表示を見直し、多言語表記を追加する", "総務課"),
@@ -58,7 +66,29 @@ _ACTIONS = (
 )
 
 
-def create_demo_data(session: Session, today: date | None = None) -> list[str]:
+class Scale(StrEnum):
+    """How much history the demo makes (the benchmarks' data sets; see tests/benchmarks)."""
+
+    DEMO = "demo"  # three accepted years and a draft: what ``make run`` shows
+    CITY = "city"  # the catalog's city, SCALE_YEARS years of accepted audits
+    NATIONAL = "national"  # and OTHER_CITIES more cities of OFFICES_PER_CITY offices each
+
+
+#: fiscal years of accepted audits at city and national scale
+SCALE_YEARS = 20
+OTHER_CITIES = 19
+#: each other city's offices: 5 ward offices, 2 branch offices of the first, 2 sub-offices
+OFFICES_PER_CITY = ("ward",) * 5 + ("branch",) * 2 + ("sub",) * 2
+#: standards shared by every office at national scale, on top of the catalog's citywide ones,
+#: so that each office is held to about 60
+NATIONAL_STANDARDS = 26
+#: rows per INSERT statement
+BATCH = 5000
+
+
+def create_demo_data(
+    session: Session, today: date | None = None, scale: Scale = Scale.DEMO
+) -> list[str]:
     """Create the demo users and audits that do not exist yet; return what was created."""
     existing = set(session.scalars(select(User.username)))
     created = []
@@ -67,7 +97,11 @@ def create_demo_data(session: Session, today: date | None = None) -> list[str]:
             create_user(session, username, DEMO_PASSWORD, role, office)
             created.append(username)
     if session.scalar(select(Audit.id).limit(1)) is None:
-        created.extend(_create_demo_audits(session, fiscal_year_of(today or date.today())))
+        this_year = fiscal_year_of(today or date.today())
+        if scale == Scale.DEMO:
+            created.extend(_create_demo_audits(session, this_year))
+        else:
+            created.extend(_create_scale_audits(session, this_year, scale))
     rates: dict[int, Decimal] = {}
     if session.scalar(select(SurveyResult.id).limit(1)) is None:
         rates = _create_demo_surveys(session, fiscal_year_of(today or date.today()))
@@ -110,6 +144,190 @@ def _create_demo_audits(session: Session, this_year: int) -> list[str]:
     return made
 
 
+def _create_scale_audits(session: Session, this_year: int, scale: Scale) -> list[str]:
+    """Twenty years of accepted audits, written with bulk inserts, and this year's draft.
+
+    A benchmark data set, not history: every standard is taken to be in force at its start
+    level from the first generated year, whatever its ``since``. No audit trail is written
+    for the generated audits (as for the small demo's).
+    """
+    first_year = this_year - SCALE_YEARS
+    made = []
+    if scale == Scale.NATIONAL:
+        _create_other_cities(session)
+        _create_national_standards(session, first_year)
+        made.append(f"{OTHER_CITIES} more cities")
+    # Backdate every standard's first level to the first generated year.
+    for standard in session.scalars(select(Standard).options(selectinload(Standard.history))):
+        standard.since = first_year
+        if standard.history:
+            standard.history[0].from_year = min(standard.history[0].from_year, first_year)
+    session.flush()
+    session.expire_all()
+
+    users = {u.username: u.id for u in session.scalars(select(User))}
+    rng = random.Random(2022)
+    offices = catalog.list_offices(session)
+    quality = {o.code: rng.uniform(0.88, 0.97) for o in offices}
+    standards = catalog.list_standards(session)
+    principle_of = {s.id: s.principle.code for s in standards}
+    held_to = {o.id: [s for s in standards if catalog.applies(s, o)] for o in offices}
+    moment = utc_now()
+    for year in range(first_year, this_year):
+        audit_rows = [
+            {
+                "office_id": office.id,
+                "fiscal_year": year,
+                "kind": kind,
+                "status": AuditStatus.ACCEPTED,
+                "created_at": moment,
+                "submitted_at": moment,
+                "submitted_by_id": users["auditor"]
+                if kind == AuditKind.EXTERNAL
+                else users.get(office.code, users["admin"]),
+                "accepted_at": moment,
+                "accepted_by_id": users["head"],
+            }
+            for office in offices
+            for kind in AuditKind
+        ]
+        session.execute(insert(Audit), audit_rows)
+        ids = {
+            (office_id, kind): audit_id
+            for audit_id, office_id, kind in session.execute(
+                select(Audit.id, Audit.office_id, Audit.kind).where(Audit.fiscal_year == year)
+            )
+        }
+        responses: list[dict[str, Any]] = []
+        actions: list[dict[str, Any]] = []
+        for office in offices:
+            for kind in AuditKind:
+                audit_id = ids[(office.id, kind)]
+                for position, standard in enumerate(held_to[office.id]):
+                    # every standard is in force: backdated above
+                    in_force = catalog.level_in_force(standard, year) or standard.start_level
+                    level = standard.levels[in_force - 1]
+                    drawn = _draw(
+                        rng,
+                        (standard.code, level.target_ppm, level.min_observations),
+                        office.kind,
+                        quality[office.code],
+                        (year, this_year),
+                    )
+                    responses.append(
+                        {
+                            "audit_id": audit_id,
+                            "standard_id": standard.id,
+                            "level": level.number,
+                            "position": position,
+                            "principle_code": principle_of[standard.id],
+                            "standard_code": standard.code,
+                            "title_ja": standard.title_ja,
+                            "title_en": standard.title_en,
+                            "criterion_ja": level.criterion_ja,
+                            "criterion_en": level.criterion_en,
+                            "target_ppm": level.target_ppm,
+                            "min_observations": level.min_observations,
+                            "rating": drawn.rating,
+                            "successes": drawn.counts[0],
+                            "trials": drawn.counts[1],
+                            "evidence": drawn.evidence or "",
+                            "na_reason": drawn.na_reason or "",
+                            "version": 1,
+                        }
+                    )
+                    if drawn.action is not None:
+                        what, owner, due, status = drawn.action
+                        actions.append(
+                            {
+                                "office_id": office.id,
+                                "standard_id": standard.id,
+                                "audit_id": audit_id,
+                                "what": what,
+                                "owner": owner,
+                                "due": due,
+                                "status": status,
+                                "created_at": moment,
+                            }
+                        )
+        for rows, model in ((responses, Response), (actions, Action)):
+            for start in range(0, len(rows), BATCH):
+                session.execute(insert(model), rows[start : start + BATCH])
+        made.append(f"audits {year}")
+    # This year's self-audit of Kawasaki, half done, as in the small demo.
+    kawasaki = next(o for o in offices if o.code == "kawasaki")
+    author = session.get(User, users["kawasaki"])
+    draft = audits.build_audit(
+        session, kawasaki, this_year, AuditKind.SELF, author, from_previous=True
+    )
+    half = draft.responses[: len(draft.responses) // 2]
+    _score(session, rng, draft, kawasaki, quality["kawasaki"], this_year, only=half)
+    session.flush()
+    made.append(f"draft {this_year}")
+    return made
+
+
+def _create_other_cities(session: Session) -> None:
+    """OTHER_CITIES cities of made-up offices, each with its own city code."""
+    position = len(catalog.list_offices(session))
+    for number in range(1, OTHER_CITIES + 1):
+        city = f"c{number:02d}"
+        wards: list[Office] = []
+        for index, kind in enumerate(OFFICES_PER_CITY, start=1):
+            label = {"ward": "区役所", "branch": "支所", "sub": "出張所"}[kind]
+            office = Office(
+                code=f"{city}-{kind}{index}",
+                kind=OfficeKind(kind),
+                name_ja=f"第{number}市 第{index}{label}",
+                name_en=f"City {number} {kind} office {index}",
+                origin=Origin.MODELLED,
+                position=position,
+                city=city,
+                parent=None if kind == "ward" else wards[0 if kind == "branch" else 1],
+            )
+            if kind == "ward":
+                wards.append(office)
+            session.add(office)
+            position += 1
+    session.flush()
+
+
+def _create_national_standards(session: Session, first_year: int) -> None:
+    """Made-up standards every office is held to, so that each has about 60."""
+    principles = catalog.list_principles(session)
+    position = session.scalar(select(func.max(Standard.position))) or 0
+    for number in range(1, NATIONAL_STANDARDS + 1):
+        target = 800000 + 50000 * (number % 3)
+        session.add(
+            Standard(
+                code=f"N{number:02d}",
+                principle_id=principles[number % len(principles)].id,
+                applies_to="ward,branch,sub",
+                area="counter",
+                title_ja=f"全国規模の試験用基準 {number}",
+                title_en=f"National-scale test standard {number}",
+                method_ja="観察（20件以上）",
+                method_en="Observation (at least 20)",
+                since=first_year,
+                origin=Origin.MODELLED,
+                source="national-demo",
+                position=position + number,
+                levels=[
+                    Level(
+                        number=level,
+                        criterion_ja=f"達成率が{(target + 50000 * (level - 1)) // 10000}%以上",
+                        criterion_en=f"At least {(target + 50000 * (level - 1)) // 10000}%",
+                        target_ppm=target + 50000 * (level - 1),
+                        min_observations=20,
+                    )
+                    for level in (1, 2, 3)
+                ],
+                history=[LevelInForce(level=1, from_year=first_year)],
+            )
+        )
+    session.flush()
+
+
 def _score(
     session: Session,
     rng: random.Random,
@@ -119,31 +337,21 @@ def _score(
     this_year: int,
     only: list | None = None,
 ) -> None:
-    year = audit.fiscal_year
     for response in only if only is not None else audit.responses:
-        # Some standards are harder than others, the same in every office.
-        chance = quality + 0.06 - _difficulty(response.standard_code)
-        target = audits.target_of(response)
-        if target is not None:
-            trials = max(response.min_observations or 20, 20) + rng.randrange(0, 20)
-            successes = sum(rng.random() < chance for _ in range(trials))
-            rating = suggest_rating(successes, trials, target, response.min_observations)
-            response.successes, response.trials = successes, trials
-        else:
-            weights = (2, 12, 3 + 40 * _difficulty(response.standard_code), 1)
-            rating = rng.choices(list(Rating)[:4], weights=weights)[0]
-        if rating is None or (rng.random() < 0.03 and office.kind != "ward"):
-            response.rating, response.na_reason = Rating.NA, "当該業務を取り扱っていないため。"
-            response.successes = response.trials = None
-            continue
-        response.rating = rating
-        response.evidence = rng.choice(_EVIDENCE).format(month=rng.randrange(6, 12))
-        if rating.needs_action:
-            what, owner = rng.choice(_ACTIONS)
-            due = date(year + 1, 3, 31) - timedelta(days=rng.randrange(0, 120))
-            # Older actions are mostly finished; last year's are still being worked on.
-            finished = rng.random() < (0.9 if year < this_year - 1 else 0.2)
-            status = ActionStatus.VERIFIED if finished else ActionStatus.IN_PROGRESS
+        drawn = _draw(
+            rng,
+            (response.standard_code, response.target_ppm, response.min_observations),
+            office.kind,
+            quality,
+            (audit.fiscal_year, this_year),
+        )
+        response.rating, response.successes, response.trials = drawn.rating, *drawn.counts
+        if drawn.evidence is not None:
+            response.evidence = drawn.evidence
+        if drawn.na_reason is not None:
+            response.na_reason = drawn.na_reason
+        if drawn.action is not None:
+            what, owner, due, status = drawn.action
             session.add(
                 Action(
                     office_id=office.id,
@@ -155,6 +363,52 @@ def _score(
                     status=status,
                 )
             )
+
+
+class _Drawn(NamedTuple):
+    """One made-up result: rating, counts, texts (None: left as they are), and the action."""
+
+    rating: Rating
+    counts: tuple[int | None, int | None]
+    evidence: str | None
+    na_reason: str | None
+    action: tuple[str, str, date, ActionStatus] | None
+
+
+def _draw(
+    rng: random.Random,
+    standard: tuple[str, int | None, int | None],
+    kind: str,
+    quality: float,
+    years: tuple[int, int],
+) -> _Drawn:
+    """A plausible result for one standard (code, target in ppm, fewest observations)."""
+    code, target_ppm, min_observations = standard
+    year, this_year = years
+    # Some standards are harder than others, the same in every office.
+    chance = quality + 0.06 - _difficulty(code)
+    counts: tuple[int | None, int | None] = (None, None)
+    if target_ppm is not None:
+        trials = max(min_observations or 20, 20) + rng.randrange(0, 20)
+        successes = sum(rng.random() < chance for _ in range(trials))
+        rating = suggest_rating(
+            successes, trials, Decimal(target_ppm) / 1_000_000, min_observations
+        )
+        counts = (successes, trials)
+    else:
+        weights = (2, 12, 3 + 40 * _difficulty(code), 1)
+        rating = rng.choices(list(Rating)[:4], weights=weights)[0]
+    if rating is None or (rng.random() < 0.03 and kind != "ward"):
+        return _Drawn(Rating.NA, (None, None), None, _NA_REASON, None)
+    evidence = rng.choice(_EVIDENCE).format(month=rng.randrange(6, 12))
+    action = None
+    if rating.needs_action:
+        what, owner = rng.choice(_ACTIONS)
+        due = date(year + 1, 3, 31) - timedelta(days=rng.randrange(0, 120))
+        # Older actions are mostly finished; last year's are still being worked on.
+        finished = rng.random() < (0.9 if year < this_year - 1 else 0.2)
+        action = (what, owner, due, ActionStatus.VERIFIED if finished else ActionStatus.IN_PROGRESS)
+    return _Drawn(rating, counts, evidence, None, action)
 
 
 def _difficulty(code: str) -> float:
@@ -241,13 +495,16 @@ def _create_demo_surveys(session: Session, this_year: int) -> dict[int, Decimal]
     published top box); offices differ steadily. Returns the citywide rate (%) of each year.
     """
     rng = random.Random(2015)
-    offices = catalog.list_offices(session)
+    everywhere = catalog.list_offices(session)
+    # The published figures are the catalog's city's; other cities' (national scale) are made up.
+    offices = [o for o in everywhere if not o.city]
+    others = [o for o in everywhere if o.city]
     steady = {o.code: rng.uniform(0.4, 1.6) for o in offices}
     rates: dict[int, Decimal] = {}
     years = sorted({*PUBLISHED_SATISFACTION, *NOT_CONDUCTED, *range(2022, this_year)})
     for year in years:
         if year in NOT_CONDUCTED:
-            for office in offices:
+            for office in everywhere:
                 session.add(
                     SurveyResult(
                         office_id=office.id,
@@ -273,6 +530,22 @@ def _create_demo_surveys(session: Session, this_year: int) -> dict[int, Decimal]
         neutral = _allocate(
             satisfied - yes_total, {c: sizes[c] * rng.uniform(0.5, 1.5) for c in sizes}
         )
+        for office in others:
+            size = SURVEY_SIZES[office.kind]
+            no_count, neutral_count = (
+                rng.randrange(0, size // 50 + 2),
+                rng.randrange(0, size // 30 + 2),
+            )
+            session.add(
+                SurveyResult(
+                    office_id=office.id,
+                    fiscal_year=year,
+                    yes=size - no_count - neutral_count,
+                    neutral=neutral_count,
+                    no=no_count,
+                    source="demo",
+                )
+            )
         for office in offices:
             code = office.code
             session.add(

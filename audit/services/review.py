@@ -10,7 +10,7 @@ from functools import cached_property
 from sqlalchemy.orm import Session
 
 from audit.domain import scoring
-from audit.domain.catalog import OfficeKind, applies_to_office
+from audit.domain.catalog import OfficeKind
 from audit.domain.ratchet import Result
 from audit.domain.review import Calibration, Change, calibrate, compare
 from audit.domain.scoring import Achievement, Observed, Rating
@@ -78,7 +78,7 @@ def build_matrix(
     ]
     office_codes = {o.code for o in offices}
     standard_codes = {s.code for s in standards}
-    applicable = {(o.code, s.code) for o in offices for s in standards if _applies(s, o)}
+    applicable = {(o.code, s.code) for o in offices for s in standards if catalog.applies(s, o)}
     cells = {
         (r.office, r.standard): r
         for r in results
@@ -86,15 +86,6 @@ def build_matrix(
     }
     return Matrix(
         year, source, offices, standards, catalog.list_principles(session), cells, applicable
-    )
-
-
-def _applies(standard: Standard, office: Office) -> bool:
-    return applies_to_office(
-        standard.office.code if standard.office else None,
-        catalog.applies_to_kinds(standard),
-        office.code,
-        office.kind,
     )
 
 
