@@ -5,16 +5,19 @@ Every view carries exactly one access rule, set by :func:`requires` or :func:`pu
 through :func:`visible_office_ids`, so that another office's objects are simply not found.
 """
 
+import hmac
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Flask, abort, request
-from flask_login import LoginManager, current_user
+from flask import Flask, abort, current_app, flash, redirect, request, session, url_for
+from flask_login import LoginManager, current_user, logout_user
 from sqlalchemy import select
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from audit.db import db
-from audit.i18n import _l
+from audit.i18n import _, _l
 from audit.models import ApiToken, Role, User
 from audit.services.users import hash_token
 
@@ -66,12 +69,20 @@ def visible_office_ids(user: User | None) -> list[int] | None:
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    """The session's user; never for the API, which takes bearer tokens only."""
+def load_user(session_id: str) -> User | None:
+    """The session's user, while its token is current; never for the API (bearer tokens only).
+
+    ``session_id`` is ``User.get_id()``, "id:token": a new token ends every older session.
+    """
     if request.path.startswith("/api/"):
         return None
+    user_id, _sep, token = session_id.partition(":")
+    if not user_id.isdigit() or not token:
+        return None
     user = db.session.get(User, int(user_id))
-    return user if user is not None and user.is_active else None
+    if user is None or not user.is_active:
+        return None
+    return user if hmac.compare_digest(user.session_token, token) else None
 
 
 @login_manager.request_loader
@@ -86,5 +97,41 @@ def load_user_from_token(req: Any) -> User | None:
     return token.user if token is not None and token.user.is_active else None
 
 
+#: the session key holding when the logged-in user last made a request (Unix seconds)
+SEEN_AT = "seen_at"
+
+
+def end_idle_session() -> Any:
+    """Log a browser out after IDLE_TIMEOUT without a request, else note this request's time.
+
+    Flask already refuses a session cookie older than PERMANENT_SESSION_LIFETIME, but silently
+    and with the language and CSRF token; this ends only the log-in, and says why.
+    """
+    if request.path.startswith("/api/") or request.endpoint == "static":
+        return None
+    if not current_user.is_authenticated:
+        return None
+    timeout = current_app.config["IDLE_TIMEOUT"]
+    now = int(time.time())
+    seen_at = session.get(SEEN_AT)
+    if timeout is None or seen_at is None or now - seen_at <= timeout.total_seconds():
+        session[SEEN_AT] = now
+        return None
+    logout_user()
+    session.pop(SEEN_AT)
+    flash(_("You were logged out after a time without activity. Please log in again."), "info")
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "access_rule", None) == "public":
+        return None
+    target = request.full_path if request.method == "GET" else None
+    return redirect(url_for("auth.login", next=target))
+
+
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
+    app.before_request(end_idle_session)
+    if app.config["TRUSTED_PROXIES"]:
+        # The client's address (log-in throttling) and scheme (HSTS) come from the proxies'
+        # X-Forwarded-For and X-Forwarded-Proto, trusting only as many hops as are ours.
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)

@@ -24,6 +24,18 @@ WTF_CSRF_TIME_LIMIT = None
 REMEMBER_COOKIE_HTTPONLY = True
 REMEMBER_COOKIE_SAMESITE = "Lax"
 
+#: a browser left this long without a request is logged out (None: only the session lifetime)
+IDLE_TIMEOUT: timedelta | None = timedelta(minutes=30)
+#: failed log-ins within LOGIN_WINDOW after which a user name, whether or not it exists, is
+#: refused without its password being checked (None: no limit) …
+LOGIN_MAX_FAILURES_PER_ACCOUNT: int | None = 5
+#: … and after which one address is; offices behind one gateway share an address
+LOGIN_MAX_FAILURES_PER_ADDRESS: int | None = 20
+LOGIN_WINDOW = timedelta(minutes=15)
+#: how many reverse proxies in front of the app set X-Forwarded-For and X-Forwarded-Proto;
+#: 0 trusts none, so behind nginx every client would share the proxy's address
+TRUSTED_PROXIES = 0
+
 #: checklist files are small; this bounds any upload
 MAX_CONTENT_LENGTH = 4 * 1024 * 1024
 

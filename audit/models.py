@@ -1,5 +1,6 @@
 """The tables: catalog, levels in force, users, API tokens and the audit trail."""
 
+import secrets
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
@@ -21,6 +22,10 @@ UtcDateTime = DateTime(timezone=True)
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def new_session_token() -> str:
+    return secrets.token_hex(16)
 
 
 def _enum(enum: type[StrEnum]) -> SqlEnum:
@@ -176,8 +181,25 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(8))
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    #: part of every session's id (see get_id); a new value ends all the user's sessions
+    session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
 
     office: Mapped[Office | None] = relationship(lazy="joined")
+
+    def get_id(self) -> str:
+        """What the session stores: the id and the session token, so rotating the token logs out."""
+        return f"{self.id}:{self.session_token}"
+
+
+class LoginFailure(db.Model):
+    """A failed log-in, kept for the throttling window (rows older than it are deleted)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the user name as typed, normalised, whether or not such a user exists
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    #: the client's address as the app sees it (see TRUSTED_PROXIES)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now, index=True)
 
 
 class ApiToken(db.Model):

@@ -2,12 +2,15 @@
 
 import hashlib
 import secrets
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from audit.models import ApiToken, Office, Role, User
+from audit.models import ApiToken, LoginFailure, Office, Role, User, new_session_token, utc_now
 from audit.services import N_, ServiceError
 from audit.services.audit_log import record_change
 
@@ -25,6 +28,26 @@ class UserError(ServiceError):
     """A user cannot be created or changed as asked; the message says why."""
 
 
+class LoginThrottled(ServiceError):
+    """Too many recent failed log-ins for the user name or from the address."""
+
+
+@dataclass(frozen=True)
+class Throttle:
+    """How many failures within ``window`` lock out a user name, or an address (None: no limit)."""
+
+    per_account: int | None
+    per_address: int | None
+    window: timedelta
+
+
+def check_password_length(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(
+            N_("the password must have at least %(count)s characters"), count=MIN_PASSWORD_LENGTH
+        )
+
+
 def create_user(
     session: Session,
     username: str,
@@ -39,10 +62,7 @@ def create_user(
         raise UserError(N_("the user name is empty"))
     if session.scalar(select(User).where(User.username == username)):
         raise UserError(N_("user %(name)s already exists"), name=username)
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(
-            N_("the password must have at least %(count)s characters"), count=MIN_PASSWORD_LENGTH
-        )
+    check_password_length(password)
     office = None
     if role == Role.COMMITTEE:
         if not office_code:
@@ -80,6 +100,66 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
         check_password_hash(_UNKNOWN_USER_HASH, password)
         return None
     return user if check_password_hash(user.password_hash, password) else None
+
+
+def throttle_key(username: str) -> str:
+    """The user name failures are counted under: ``Ｋａｗａｓａｋｉ `` and ``kawasaki`` are one."""
+    return unicodedata.normalize("NFKC", username).strip().casefold()[:64]
+
+
+def log_in(
+    session: Session,
+    username: str,
+    password: str,
+    address: str,
+    throttle: Throttle,
+    now: datetime | None = None,
+) -> User | None:
+    """The user if the name and password are right, else None, with the failure recorded.
+
+    Raises :class:`LoginThrottled`, before the password is checked, while the user name or the
+    address has too many failures within the window. Both are counted whether or not the user
+    exists, so the answer never tells. A success clears the user name's failures.
+    """
+    now = now or utc_now()
+    since = now - throttle.window
+    key, address = throttle_key(username), address[:64]
+    for column, value, limit in (
+        (LoginFailure.username, key, throttle.per_account),
+        (LoginFailure.address, address, throttle.per_address),
+    ):
+        if limit is not None:
+            count = session.scalar(
+                select(func.count())
+                .select_from(LoginFailure)
+                .where(column == value, LoginFailure.at >= since)
+            )
+            if count is not None and count >= limit:
+                raise LoginThrottled(N_("too many failed log-ins"))
+    user = authenticate(session, username, password)
+    if user is None:
+        session.execute(delete(LoginFailure).where(LoginFailure.at < since))
+        session.add(LoginFailure(username=key, address=address, at=now))
+    else:
+        session.execute(delete(LoginFailure).where(LoginFailure.username == key))
+    session.flush()
+    return user
+
+
+def end_sessions(user: User) -> None:
+    """Log the user out everywhere: every session carries the old token (see ``User.get_id``)."""
+    user.session_token = new_session_token()
+
+
+def change_password(session: Session, user: User, current: str, new: str) -> None:
+    """Change one's own password, given the current one; the user's other sessions end."""
+    if not check_password_hash(user.password_hash, current):
+        raise UserError(N_("the current password is not correct"))
+    check_password_length(new)
+    user.password_hash = generate_password_hash(new)
+    end_sessions(user)
+    record_change(session, user, "user.password_changed", "user", user.username)
+    session.flush()
 
 
 def issue_token(session: Session, username: str) -> str:

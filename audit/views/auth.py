@@ -1,14 +1,23 @@
-"""Logging in and out."""
+"""Logging in and out, and one's own account (the password)."""
 
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_login import login_user, logout_user
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_user, logout_user
 
 from audit.access import ALL_ROLES, public, requires
 from audit.db import db
-from audit.forms import LoginForm
+from audit.forms import LoginForm, PasswordForm
 from audit.i18n import _
 from audit.services import users
 
@@ -24,31 +33,82 @@ def safe_next(target: str | None) -> str:
     return url_for("main.index")
 
 
+def login_throttle() -> users.Throttle:
+    config = current_app.config
+    return users.Throttle(
+        per_account=config["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
+        per_address=config["LOGIN_MAX_FAILURES_PER_ADDRESS"],
+        window=config["LOGIN_WINDOW"],
+    )
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @public
 def login() -> Any:
     form = LoginForm(next=request.args.get("next", ""))
-    if form.validate_on_submit():
-        user = users.authenticate(db.session, form.username.data, form.password.data)
-        if user is None:
-            # Same words whether the name or the password was wrong.
-            flash(_("The user name or password is not correct."), "error")
-        else:
-            locale = session.get("locale")
-            session.clear()
-            login_user(user)
-            session.permanent = True
-            if user.locale is None and locale:
-                users.set_locale(user, locale)
-                db.session.commit()
-            return redirect(safe_next(form.next.data))
-    return render_template("auth/login.html", form=form)
+    if not form.validate_on_submit():
+        return render_template("auth/login.html", form=form)
+    try:
+        user = users.log_in(
+            db.session,
+            form.username.data,
+            form.password.data,
+            request.remote_addr or "",
+            login_throttle(),
+        )
+    except users.LoginThrottled:
+        flash(
+            _(
+                "Too many failed log-ins with this user name or from this address. "
+                "Try again in %(minutes)s minutes.",
+                minutes=int(current_app.config["LOGIN_WINDOW"].total_seconds() // 60),
+            ),
+            "error",
+        )
+        return render_template("auth/login.html", form=form), 429
+    locale = session.get("locale")
+    if user is not None and user.locale is None and locale:
+        users.set_locale(user, locale)
+    db.session.commit()
+    if user is None:
+        # Same words whether the name or the password was wrong.
+        flash(_("The user name or password is not correct."), "error")
+        return render_template("auth/login.html", form=form)
+    session.clear()  # no session fixation: nothing from before the log-in carries over
+    login_user(user)
+    session.permanent = True
+    return redirect(safe_next(form.next.data))
 
 
 @bp.route("/logout", methods=["POST"])
 @requires(*ALL_ROLES)
 def logout() -> Any:
+    """Log out, here and in every other browser the user is logged in with."""
+    users.end_sessions(current_user)
+    db.session.commit()
     logout_user()
     session.clear()
     flash(_("You have logged out."), "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@requires(*ALL_ROLES)
+def account() -> Any:
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            users.change_password(
+                db.session, current_user, form.current_password.data, form.new_password.data
+            )
+        except users.UserError as error:
+            db.session.rollback()
+            form.current_password.errors.append(_(error.message, **error.params))
+        else:
+            db.session.commit()
+            login_user(
+                current_user._get_current_object()
+            )  # this session takes the new token; the others end
+            flash(_("Your password was changed; you were logged out everywhere else."), "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", form=form)
