@@ -22,6 +22,8 @@ from audit.pdf.pack import render_pack
 from audit.pdf.scorecard import render_scorecard
 from audit.pdf.values import Printed
 from audit.services import (
+    audit_log,
+    backup,
     catalog,
     demo,
     exports,
@@ -465,6 +467,87 @@ def action_plan_command(office_code: str | None, out: str, lang: str) -> None:
     _write_pdf(out, data, f"action plan, {count} open actions")
 
 
+# --- the audit trail, backups -------------------------------------------------------------
+
+audit_log_group = AppGroup("audit-log", help="The audit trail.")
+
+
+def _echo_trail_check() -> bool:
+    """Verify the trail's hash chain and print the outcome; True when it is intact."""
+    check = audit_log.verify_trail(db.session)
+    db.session.rollback()
+    if check.broken is not None:
+        click.echo(
+            f"BROKEN: {check.broken}; the {check.count - 1} entries before it are intact.",
+            err=True,
+        )
+        return False
+    if check.head is None:
+        click.echo("OK: the audit trail is empty.")
+    else:
+        click.echo(
+            f"OK: {check.count} entries, every hash and link intact; the newest is entry "
+            f"{check.head.id}, hash {check.head.hash}."
+        )
+    return True
+
+
+@audit_log_group.command("verify")
+def audit_log_verify_command() -> None:
+    """Check the audit trail's hash chain; exit 1 naming the first broken link.
+
+    Note the newest hash it prints somewhere outside the database: deleting the newest
+    entries leaves a shorter chain that is intact, but ends at another hash.
+    """
+    if not _echo_trail_check():
+        sys.exit(1)
+
+
+@click.command("backup")
+@click.option(
+    "--out", required=True, type=click.Path(dir_okay=False, writable=True), help="The copy."
+)
+@with_appcontext
+def backup_command(out: str) -> None:
+    """Copy the SQLite database to a file while the app keeps running.
+
+    For PostgreSQL use pg_dump -Fc (see the README).
+    """
+    try:
+        summary = backup.back_up(db.engine, Path(out))
+    except backup.BackupRefused as refused:
+        raise click.ClickException(str(refused)) from refused
+    click.echo(f"Wrote {out}: {summary}.")
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def restore_command(file: str, yes: bool) -> None:
+    """Replace the whole SQLite database with the backup FILE, then migrate it.
+
+    Stop the server first: a request running during the restore could write into the
+    restored database what it read from the old one. FILE is checked first (a sound SQLite
+    database of this app, at a schema revision this version knows); if it is refused,
+    nothing changes. For PostgreSQL use pg_restore (see the README).
+    """
+    revisions = backup.known_revisions(current_app.config["MIGRATIONS_DIR"])
+    try:
+        summary = backup.check_restore(db.engine, Path(file), revisions)
+        if not yes:
+            click.confirm(
+                f"Replace everything in the database with {file} ({summary})?", abort=True
+            )
+        backup.restore(db.engine, Path(file), revisions)
+    except backup.BackupRefused as refused:
+        raise click.ClickException(f"{refused}; nothing was changed") from refused
+    upgrade(directory=current_app.config["MIGRATIONS_DIR"])
+    click.echo(f"Restored {file}: {summary}.")
+    if not _echo_trail_check():
+        sys.exit(1)
+
+
 def init_app(app: Flask) -> None:
     for command in (
         init_command,
@@ -479,5 +562,8 @@ def init_app(app: Flask) -> None:
         pack_command,
         checklist_command,
         action_plan_command,
+        audit_log_group,
+        backup_command,
+        restore_command,
     ):
         app.cli.add_command(command)

@@ -213,7 +213,12 @@ class ApiToken(db.Model):
 
 
 class AuditLogEntry(db.Model):
-    """The audit trail: who changed what, when, from what to what. Rows are only ever added."""
+    """The audit trail: who changed what, when, from what to what. Rows are only ever added.
+
+    Database triggers refuse UPDATE and DELETE (migration 6b2f1d8e0c32), and each row's hash
+    chains it to the row before (``audit.domain.trail``; set at flush by
+    ``audit.services.audit_log``).
+    """
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now, index=True)
@@ -228,6 +233,11 @@ class AuditLogEntry(db.Model):
     audit_id: Mapped[int | None] = mapped_column(ForeignKey("audit.id"), index=True)
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    #: the hash of the entry before this one (64 zeros for the first); unique, so that two
+    #: writers can never fork the chain even if they missed each other's lock
+    prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: SHA-256 hex of this entry's fields and ``prev_hash``
+    hash: Mapped[str] = mapped_column(String(64))
 
 
 class Audit(db.Model):

@@ -205,3 +205,27 @@ def accepted(app: Flask) -> Callable[..., None]:
             db.session.commit()
 
     return make
+
+
+#: the triggers that keep the audit trail append-only (migration 6b2f1d8e0c32), by database
+TRAIL_TRIGGERS = {
+    "sqlite": [
+        "DROP TRIGGER IF EXISTS audit_log_entry_no_update",
+        "DROP TRIGGER IF EXISTS audit_log_entry_no_delete",
+    ],
+    "postgresql": ["DROP TRIGGER IF EXISTS audit_log_entry_no_change ON audit_log_entry"],
+}
+
+
+@pytest.fixture
+def tamper_trail() -> Callable[..., None]:
+    """Rewrite the audit trail as someone with the database's owner rights could: drop the
+    triggers that refuse it, then run ``statement``. Call it inside an app context."""
+
+    def tamper(statement: str, **params: object) -> None:
+        for drop in TRAIL_TRIGGERS[db.engine.dialect.name]:
+            db.session.execute(text(drop))
+        db.session.execute(text(statement), params)
+        db.session.commit()
+
+    return tamper
