@@ -21,7 +21,7 @@ COUNTED = ("audit", "response", "decision", "audit_log_entry")
 
 POSTGRES_REFUSED = (
     "the database is PostgreSQL: back it up with pg_dump -Fc and restore it with pg_restore "
-    "(see the README, "Backups and the audit trail")"
+    "(see the README: Backups and the audit trail)"
 )
 
 
