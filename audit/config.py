@@ -36,8 +36,11 @@ LOGIN_WINDOW = timedelta(minutes=15)
 #: 0 trusts none, so behind nginx every client would share the proxy's address
 TRUSTED_PROXIES = 0
 
-#: checklist files are small; this bounds any upload
+#: checklist files are small; this bounds any request (larger ones get 413)
 MAX_CONTENT_LENGTH = 4 * 1024 * 1024
+#: the text fields of one form together (Werkzeug's default, 500 kB, is less than one section
+#: of the scoring form may carry: 8 standards × 20,000 characters of evidence)
+MAX_FORM_MEMORY_SIZE = MAX_CONTENT_LENGTH
 
 #: the visitor survey's satisfaction target, and how far an interval's lower bound may fall
 #: below it and still count as met (domain-notes §4.3); both are shown on the survey page

@@ -1,11 +1,14 @@
 """Flask-WTF forms: the shape of what is posted; rules live in the services."""
 
+from typing import Any
+
+import wtforms
+from flask_babel import gettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
-    Form,
     HiddenField,
     IntegerField,
     PasswordField,
@@ -16,21 +19,59 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, ValidationError
 
+from audit.domain.text import refused_characters
 from audit.i18n import _l
 from audit.labels import ACTION_STATUS_LABELS, DECISION_LABELS, RATING_LABELS, ROLE_LABELS
 from audit.models import AuditKind
 
 
-class LoginForm(FlaskForm):
+def storable_text(_form: wtforms.Form, field: wtforms.Field) -> None:
+    """Refuse characters that cannot be stored or seen; see :mod:`audit.domain.text`."""
+    found = refused_characters(field.data) if isinstance(field.data, str) else []
+    if found:
+        raise ValidationError(
+            gettext(
+                "Remove the invisible characters (%(characters)s) from this field.",
+                characters=", ".join(found),
+            )
+        )
+
+
+class TextMeta:
+    """Every field people type into refuses what :func:`storable_text` refuses."""
+
+    def bind_field(self, form: wtforms.Form, unbound_field: Any, options: dict[str, Any]) -> Any:
+        field = super().bind_field(form, unbound_field, options)  # type: ignore[misc]
+        if isinstance(field, StringField) and not isinstance(field, HiddenField):
+            # a new list: the one passed in is shared by every form of the class
+            field.validators = [*field.validators, storable_text]
+        return field
+
+
+class Form(FlaskForm):
+    """A form with CSRF protection whose text fields refuse invisible characters."""
+
+    class Meta(TextMeta):
+        pass
+
+
+class SubForm(wtforms.Form):
+    """A form nested in a page's form (no CSRF token of its own), with the same text rule."""
+
+    class Meta(TextMeta):
+        pass
+
+
+class LoginForm(Form):
     username = StringField(_l("User name"), validators=[DataRequired(), Length(max=64)])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
     next = HiddenField()
     submit = SubmitField(_l("Log in"))
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     """Change one's own password: the current one, and the new one twice."""
 
     current_password = PasswordField(
@@ -54,12 +95,12 @@ class PasswordForm(FlaskForm):
     submit = SubmitField(_l("Change the password"))
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(Form):
     locale = HiddenField(validators=[DataRequired()])
     next = HiddenField()
 
 
-class ChecklistUploadForm(FlaskForm):
+class ChecklistUploadForm(Form):
     file = FileField(
         _l("Checklist file (TOML)"),
         validators=[FileRequired(), FileAllowed(["toml"], _l("Choose a .toml file."))],
@@ -67,7 +108,7 @@ class ChecklistUploadForm(FlaskForm):
     submit = SubmitField(_l("Check the file"))
 
 
-class ChecklistApplyForm(FlaskForm):
+class ChecklistApplyForm(Form):
     """Carries the checked file back for applying; it is checked again before it is applied."""
 
     file_name = HiddenField(validators=[DataRequired()])
@@ -75,7 +116,7 @@ class ChecklistApplyForm(FlaskForm):
     submit = SubmitField(_l("Apply these changes"))
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     username = StringField(_l("User name"), validators=[DataRequired(), Length(max=64)])
     password = PasswordField(
         _l("Password (at least 12 characters)"), validators=[DataRequired(), Length(min=12)]
@@ -87,13 +128,15 @@ class UserForm(FlaskForm):
     submit = SubmitField(_l("Create user"))
 
 
-class ResponseForm(Form):
+class ResponseForm(SubForm):
     """One standard in the scoring form; its fields are prefixed with the standard's code."""
 
     rating = RadioField(
         _l("Rating"),
         choices=[SelectChoice(r.value, label) for r, label in RATING_LABELS.items()],
         validators=[Optional()],
+        # Optional() lets blank text through unchecked: make it no rating, not a bad one
+        filters=[lambda value: value.strip() or None if isinstance(value, str) else value],
     )
     successes = IntegerField(_l("Successes"), validators=[Optional(), NumberRange(min=0)])
     trials = IntegerField(_l("Observations"), validators=[Optional(), NumberRange(min=0)])
@@ -107,7 +150,7 @@ class ResponseForm(Form):
     action_due = DateField(_l("By when"), validators=[Optional()])
 
 
-class AuditCreateForm(FlaskForm):
+class AuditCreateForm(Form):
     office = SelectField(_l("Office"))
     fiscal_year = IntegerField(
         _l("Fiscal year"), validators=[DataRequired(), NumberRange(min=2000, max=2100)]
@@ -125,24 +168,24 @@ class AuditCreateForm(FlaskForm):
     submit = SubmitField(_l("Create the audit"))
 
 
-class CommentForm(FlaskForm):
+class CommentForm(Form):
     """Return (with a comment) or reopen (with a reason); plain buttons use EmptyForm."""
 
     comment = TextAreaField(_l("Comment"), validators=[DataRequired(), Length(max=4000)])
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(Form):
     """A button that changes state: only the CSRF token."""
 
 
-class ActionStatusForm(FlaskForm):
+class ActionStatusForm(Form):
     status = SelectField(
         _l("Status"),
         choices=[SelectChoice(s.value, label) for s, label in ACTION_STATUS_LABELS.items()],
     )
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     """The meeting's decision on one proposal."""
 
     outcome = RadioField(
@@ -157,7 +200,7 @@ class DecisionForm(FlaskForm):
     submit = SubmitField(_l("Record the decision"))
 
 
-class PracticeForm(FlaskForm):
+class PracticeForm(Form):
     """A good practice (取組事例) an office shares."""
 
     standard = SelectField(_l("Standard"))
@@ -167,7 +210,7 @@ class PracticeForm(FlaskForm):
     submit = SubmitField(_l("Share the practice"))
 
 
-class CsvUploadForm(FlaskForm):
+class CsvUploadForm(Form):
     """A CSV file to check before it is applied; results already recorded stay unless replaced."""
 
     file = FileField(
@@ -178,7 +221,7 @@ class CsvUploadForm(FlaskForm):
     submit = SubmitField(_l("Check the file"))
 
 
-class CsvApplyForm(FlaskForm):
+class CsvApplyForm(Form):
     """Carries a checked CSV file back for applying; it is checked again before it is applied."""
 
     file_name = HiddenField(validators=[DataRequired()])
@@ -187,7 +230,7 @@ class CsvApplyForm(FlaskForm):
     submit = SubmitField(_l("Apply the file"))
 
 
-class SurveyResultForm(FlaskForm):
+class SurveyResultForm(Form):
     """One office's survey in one year; the rules (all three counts or none) are the domain's."""
 
     office = SelectField(_l("Office"))
@@ -202,7 +245,7 @@ class SurveyResultForm(FlaskForm):
     submit = SubmitField(_l("Save the result"))
 
 
-class IndicatorForm(FlaskForm):
+class IndicatorForm(Form):
     """An outcome indicator's definition and its targets by plan phase."""
 
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=32)])
@@ -221,7 +264,7 @@ class IndicatorForm(FlaskForm):
     submit = SubmitField(_l("Save the indicator"))
 
 
-class IndicatorYearForm(FlaskForm):
+class IndicatorYearForm(Form):
     """One year of an indicator: its target and actual; a note without an actual: not measured."""
 
     fiscal_year = StringField(_l("Fiscal year"), validators=[DataRequired(), Length(max=16)])

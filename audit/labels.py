@@ -115,7 +115,7 @@ ERROR_TITLES = {
     403: _l("You do not have access to this page"),
     404: _l("Page not found"),
     405: _l("This action is not allowed here"),
-    413: _l("The file is too large"),
+    413: _l("What was sent is too large"),
 }
 ERROR_TEXTS = {
     400: _l("The form may have expired. Go back, reload the page and try again."),
@@ -123,7 +123,10 @@ ERROR_TEXTS = {
     403: _l("Your role does not allow this. Ask an administrator if you need access."),
     404: _l("The page does not exist, or it is not one you can see."),
     405: _l("Use the buttons on the page instead of typing the address."),
-    413: _l("Choose a smaller file."),
+    413: _l(
+        "A file or a form may carry up to %(megabytes)s MB. Choose a smaller file or shorten "
+        "the text, then try again."
+    ),
 }
 
 
@@ -153,7 +156,9 @@ def init_app(app: Flask) -> None:
         "proposal_status_label": _lookup(PROPOSAL_STATUS_LABELS),
         "field_label": lambda name: FIELD_LABELS.get(name.split("[")[0], name),
         "error_title": lambda code: ERROR_TITLES.get(code, _l("Something went wrong")),
-        "error_text": lambda code: ERROR_TEXTS.get(code, ""),
+        "error_text": lambda code: (
+            ERROR_TEXTS.get(code, "") % {"megabytes": app.config["MAX_CONTENT_LENGTH"] // 2**20}
+        ),
     }
     app.jinja_env.globals.update(
         helpers,

@@ -9,10 +9,9 @@ from typing import Any, NoReturn
 
 from flask import jsonify, request
 from flask_login import current_user
-from werkzeug.exceptions import default_exceptions
 
 from audit.access import ALL_ROLES, requires
-from audit.api.blueprint import bp
+from audit.api.blueprint import bp, fail
 from audit.db import db
 from audit.domain import scoring
 from audit.domain.scoring import ActionInput, Observed, Rating, ResponseInput
@@ -20,13 +19,6 @@ from audit.models import Audit, AuditKind, Response, Role
 from audit.services import ServiceError, audits
 
 EDITOR_ROLES = (Role.COMMITTEE, Role.AUDITOR)
-
-
-def fail(code: int, message: str, **payload: Any) -> NoReturn:
-    """Stop with an HTTP error whose JSON body carries ``payload`` beside the message."""
-    error = default_exceptions[code](description=message)
-    error.payload = payload  # type: ignore[attr-defined]
-    raise error
 
 
 def load_audit(audit_id: int) -> Audit:

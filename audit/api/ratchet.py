@@ -7,8 +7,7 @@ from flask import jsonify, request
 from flask_login import current_user
 
 from audit.access import CITYWIDE_ROLES, requires
-from audit.api.audits import fail
-from audit.api.blueprint import bp
+from audit.api.blueprint import bp, fail
 from audit.db import db
 from audit.models import DecisionOutcome, Role
 from audit.services import ServiceError, ratchet

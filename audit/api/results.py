@@ -5,8 +5,7 @@ from typing import Any
 from flask import jsonify, request
 
 from audit.access import CITYWIDE_ROLES, requires
-from audit.api.audits import fail
-from audit.api.blueprint import bp
+from audit.api.blueprint import bp, fail
 from audit.db import db
 from audit.services import review
 from audit.services.results import ResultSource

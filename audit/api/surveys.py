@@ -6,8 +6,7 @@ from flask import current_app, jsonify, request
 from flask_login import current_user
 
 from audit.access import ALL_ROLES, requires
-from audit.api.audits import fail
-from audit.api.blueprint import bp
+from audit.api.blueprint import bp, fail
 from audit.db import db
 from audit.domain.fiscal_year import parse_fiscal_year
 from audit.domain.survey import SurveyFigures

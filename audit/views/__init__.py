@@ -7,6 +7,7 @@ from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.routing import IntegerConverter
 
 from audit import api
+from audit.domain.text import refused_characters
 from audit.views import (
     actions,
     audits,
@@ -52,6 +53,14 @@ def register_blueprints(app: Flask) -> None:
     ):
         app.register_blueprint(module.bp)
     app.register_error_handler(HTTPException, render_error)
+    app.before_request(refuse_invisible_addresses)
+
+
+def refuse_invisible_addresses() -> None:
+    """An address with characters no one can type or store names no page: 404, never a 500."""
+    parts = [request.path, *request.args.keys(), *request.args.values()]
+    if any(refused_characters(part) for part in parts):
+        raise NotFound()
 
 
 def render_error(error: HTTPException) -> Any:

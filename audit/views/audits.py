@@ -217,7 +217,7 @@ def save_section(audit_id: int, principle: str) -> Any:
     has_errors = False
     for response in section:
         form = response_form(response, request.form)
-        if not form.version.data.isdigit():
+        if not (form.version.data or "").isdigit():
             abort(400)
         if is_untouched(form):
             # Not this person's change: show what is saved now, never write it back.

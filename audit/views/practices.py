@@ -19,6 +19,8 @@ bp = Blueprint("practices", __name__, url_prefix="/practices")
 @bp.route("/", methods=["GET", "POST"])
 @requires(*ALL_ROLES)
 def index() -> Any:
+    if request.method == "POST" and current_user.role != Role.COMMITTEE:
+        abort(403)  # practices are shared by an office's committee members
     standards = catalog.list_standards(db.session)
     code = request.args.get("standard") or None
     form = None

@@ -114,12 +114,30 @@ def test_put_without_if_match_is_428(draft, call):
             {"rating": "partial", "actions": [{"what": "a", "owner": "b", "due": "soon"}]},
             "actions[0].due",
         ),
+        ({"rating": "met", "evidence": "NUL\u0000"}, "evidence"),
+        ({"rating": "met", "evidence": "lone \ud800 surrogate"}, "evidence"),
+        (
+            {
+                "rating": "partial",
+                "actions": [{"what": "a\x1b[31m", "owner": "b", "due": "2032-03-31"}],
+            },
+            "actions[0].what",
+        ),
     ],
 )
 def test_invalid_put_is_422_naming_the_field(draft, call, body, field):
     response = put(call, draft["id"], "C01", body, 1)
     assert response.status_code == 422
     assert field in [e["field"] for e in response.get_json()["errors"]]
+
+
+def test_text_is_stored_and_answered_as_written(draft, call):
+    written = "窓口１２３番・ＡＢＣ　か\u3099 👩🏽\u200d💼 ｶﾅ 髙﨑 𠮷野家\t行\r\n次の行"
+    assert (
+        put(call, draft["id"], "C01", {"rating": "met", "evidence": written}, 1).status_code == 200
+    )
+    got = call("GET", f"/api/v1/audits/{draft['id']}/responses/C01").get_json()
+    assert got["evidence"] == written
 
 
 def test_partial_with_an_action_saves_and_opens_the_action(draft, call):

@@ -540,6 +540,16 @@ REFUSED_ENTRIES = [
         id="successes-without-observations",
     ),
     pytest.param({"C05-trials": "abc"}, "trials", None, id="not-a-number"),
+    # A vertical tab is what a line break in an Excel cell pastes as.
+    pytest.param(
+        {"C05-evidence": "窓口で確認\x0bした。"}, "evidence", "U+000B", id="invisible-character"
+    ),
+    pytest.param(
+        {"C05-rating": "partial", "C05-action_what": "掲示\x00を見直す", "C05-action_due": DUE},
+        "action_what",
+        "U+0000",
+        id="nul-in-action",
+    ),
 ]
 
 
@@ -635,6 +645,28 @@ def test_what_is_typed_is_shown_escaped(app, client, auth, draft):
 
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in row(page, "C01")
+
+
+#: what people type that is kept exactly: full-width digits and letters, a combining mark
+#: (か + ゙), emoji with a skin tone and a joiner, half-width kana, old and rare kanji, tabs
+AS_WRITTEN = "窓口１２３番・ＡＢＣ　か\u3099 👩🏽\u200d💼 ｶﾅ 髙﨑 𠮷野家\t行\r\n次の行"
+
+
+def test_what_is_typed_is_kept_and_shown_as_written(app, client, auth, draft):
+    auth.login("nakahara")
+    form = section_form(client, draft, "P3") | {
+        "C01-rating": "met",
+        "C01-evidence": AS_WRITTEN,
+        "C01-successes": "１９５",  # full-width digits are read as the number
+        "C01-trials": "２００",
+    }
+
+    assert client.post(f"/audits/{draft}/sections/P3", data=form).status_code == 302
+
+    stored = saved(app, draft)["C01"]
+    assert (stored["evidence"], stored["successes"], stored["trials"]) == (AS_WRITTEN, 195, 200)
+    assert section_form(client, draft, "P3")["C01-evidence"] == AS_WRITTEN
+    assert "髙﨑 𠮷野家" in row(client.get(f"/audits/{draft}").get_data(as_text=True), "C01")
 
 
 # --- 3. two people at once -----------------------------------------------------------------
