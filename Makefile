@@ -6,8 +6,10 @@ FLASK := $(BIN)/flask --app wsgi
 # Debian packages the tests need (PostgreSQL: the suite runs on it as well as on SQLite;
 # poppler-utils: pdftotext, pdffonts and pdfinfo read the printed documents back).
 TEST_DEBS := postgresql poppler-utils
+# Debian packages the benchmarks need (wrk: the throughput runs).
+BENCH_DEBS := wrk
 
-.PHONY: run test test-postgres install install-test system-test-deps translations lint format i18n-extract clean
+.PHONY: bench run test test-postgres install install-test system-test-deps translations lint format i18n-extract clean
 
 run: install instance/config.py translations
 	$(FLASK) init
@@ -34,6 +36,15 @@ test-postgres: install-test translations system-test-deps
 	TEST_DATABASE_URL="postgresql+psycopg://audit@/postgres?host=$(PG_DIR)&port=$(PG_PORT)" \
 		$(BIN)/pytest tests/services tests/web tests/cli tests/api; \
 		status=$$?; $(AS_PG) $(PG_BIN)/pg_ctl -D $(PG_DIR)/data stop -m fast >/dev/null; exit $$status
+
+# Timings at city and national scale against the README's targets (never part of `make test`):
+# builds instance/bench-city.sqlite and instance/bench-national.sqlite once (`demo --scale`),
+# serves copies with gunicorn, and writes tests/benchmarks/results.md and results.json.
+# BENCH_ARGS="--rebuild" generates the data sets again; "--scale city --quick" tries one out.
+bench: install translations
+	$(MAKE) --no-print-directory system-test-deps TEST_DEBS="$(BENCH_DEBS)"
+	$(BIN)/python tests/benchmarks/bench_app.py $(BENCH_ARGS)
+	$(BIN)/python tests/benchmarks/bench_pdf.py
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test

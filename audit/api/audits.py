@@ -256,8 +256,10 @@ def put_response(audit_id: int, standard_code: str) -> Any:
         )
     except ServiceError as error:
         raise_service_error(error)
+    # Answer from the flushed row: after the commit it would be expired and read again.
+    reply = with_etag(response)
     db.session.commit()
-    return with_etag(response)
+    return reply
 
 
 def _transition(audit_id: int, change: Any) -> Any:

@@ -184,6 +184,13 @@ _RESULTS_PATHS: dict[str, Any] = {
                         "default": "best",
                     },
                 },
+                {
+                    "name": "city",
+                    "in": "query",
+                    "required": False,
+                    "description": "Only the offices of this city (empty: the catalog's own)",
+                    "schema": {"type": "string", "maxLength": 32},
+                },
             ],
             "responses": {
                 "200": _json(

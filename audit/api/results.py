@@ -20,7 +20,9 @@ def results() -> Any:
         fail(422, "year must be a fiscal year from 2000 to 2100")
     if source not in tuple(ResultSource):
         fail(422, "source must be self, external or best")
-    matrix = review.build_matrix(db.session, year, ResultSource(source))
+    matrix = review.build_matrix(
+        db.session, year, ResultSource(source), city=request.args.get("city")
+    )
     cells = []
     for office in matrix.offices:
         for standard in matrix.standards:

@@ -11,6 +11,7 @@ import io
 from collections.abc import Iterable, Sequence
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from sqlalchemy import select
@@ -73,8 +74,10 @@ RESPONSE_HEADER = [
 ]
 
 
-def response_table(session: Session, year: int) -> tuple[list[str], list[Row]]:
-    """Every response of the year's accepted audits, one per row."""
+def response_table(
+    session: Session, year: int, city: str | None = None
+) -> tuple[list[str], list[Row]]:
+    """Every response of the year's accepted audits (of one city if given), one per row."""
     query = (
         select(
             Office.code,
@@ -95,6 +98,8 @@ def response_table(session: Session, year: int) -> tuple[list[str], list[Row]]:
         .where(Audit.fiscal_year == year, Audit.status == AuditStatus.ACCEPTED)
         .order_by(Office.position, Audit.kind, Response.position)
     )
+    if city is not None:
+        query = query.where(Office.city == city)
     rows: list[Row] = []
     for row in session.execute(query):
         code, name, fy, kind, status, standard, level, rating, *counts, evidence, na_reason = row
@@ -139,24 +144,32 @@ def _fits_cp932(char: str) -> bool:
 
 
 def to_xlsx(sheets: Sequence[tuple[str, Sequence[str], Iterable[Row]]]) -> bytes:
-    """An XLSX workbook, one sheet per view: bold frozen header, widths, text kept as text."""
-    book = Workbook()
-    book.remove(book.active)
+    """An XLSX workbook, one sheet per view: bold frozen header, widths, text kept as text.
+
+    Written in openpyxl's write-only mode, which streams rows instead of keeping a cell
+    object for each: a year's responses at national scale are tens of thousands of cells.
+    """
+    book = Workbook(write_only=True)
     header_fill = PatternFill("solid", fgColor="E8F1FE")
     for title, header, rows in sheets:
         sheet = book.create_sheet(title)
-        sheet.append(list(header))
-        for cell in sheet[1]:
-            cell.font, cell.fill = Font(bold=True), header_fill
+        table = list(rows)
         widths = [len(str(h)) for h in header]
-        for row in rows:
-            sheet.append([neutralise(v) for v in row])
+        for row in table:
             for index, value in enumerate(row):
                 widths[index] = max(widths[index], min(len(str(value or "")) * 2, 60))
         for index, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = max(8, width + 2)
         sheet.freeze_panes = "A2"
-        sheet.auto_filter.ref = sheet.dimensions
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(table) + 1}"
+        cells = []
+        for name in header:
+            cell = WriteOnlyCell(sheet, value=name)
+            cell.font, cell.fill = Font(bold=True), header_fill
+            cells.append(cell)
+        sheet.append(cells)
+        for row in table:
+            sheet.append([neutralise(v) for v in row])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -165,13 +178,18 @@ def to_xlsx(sheets: Sequence[tuple[str, Sequence[str], Iterable[Row]]]) -> bytes
 def review_workbook(session: Session, matrix: Matrix) -> bytes:
     """The review as XLSX: the matrix and the raw responses, one sheet each."""
     return to_xlsx(
-        [("matrix", *matrix_table(matrix)), ("responses", *response_table(session, matrix.year))]
+        [
+            ("matrix", *matrix_table(matrix)),
+            ("responses", *response_table(session, matrix.year, matrix.city)),
+        ]
     )
 
 
 def review_csv(session: Session, matrix: Matrix, view: str, encoding: str) -> bytes:
     """One view of the review as CSV: "matrix", or "responses" for the raw responses."""
     header, rows = (
-        response_table(session, matrix.year) if view == "responses" else matrix_table(matrix)
+        response_table(session, matrix.year, matrix.city)
+        if view == "responses"
+        else matrix_table(matrix)
     )
     return to_csv(header, rows, encoding)

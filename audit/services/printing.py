@@ -263,10 +263,16 @@ def visible_offices(session: Session, actor: User | None) -> list[Office]:
 
 
 def print_review_pack(
-    session: Session, actor: User | None, fiscal_year: int, *, target: SatisfactionTarget
+    session: Session,
+    actor: User | None,
+    fiscal_year: int,
+    *,
+    target: SatisfactionTarget,
+    city: str | None = None,
 ) -> ReviewPack:
-    """The meeting's pack for a review year: every office, so only for citywide roles."""
-    matrix = review.build_matrix(session, fiscal_year)
+    """The meeting's pack for a review year: every office (of one city, if given), so only for
+    citywide roles."""
+    matrix = review.build_matrix(session, fiscal_year, city=city)
     offices = matrix.offices
     order = {p.code: index for index, p in enumerate(matrix.principles)}
     standards = sorted(matrix.standards, key=lambda s: order.get(s.principle.code, len(order)))
@@ -295,7 +301,11 @@ def print_review_pack(
     year = surveys.survey_year(session, None, fiscal_year, target)
     survey = None
     if year.citywide is not None or any(figures for _office, figures in year.offices):
-        survey = SurveyTable(target, tuple((_named(o), f) for o, f in year.offices), year.citywide)
+        survey = SurveyTable(
+            target,
+            tuple((_named(o), f) for o, f in year.offices if city is None or o.city == city),
+            year.citywide,
+        )
     page = ratchet.review_year(session, fiscal_year)
 
     def title(code: str) -> Text:

@@ -21,9 +21,13 @@ class ResultSource(StrEnum):
 
 
 def load_results(
-    session: Session, years: Iterable[int], source: ResultSource = ResultSource.BEST
+    session: Session,
+    years: Iterable[int],
+    source: ResultSource = ResultSource.BEST,
+    *,
+    city: str | None = None,
 ) -> list[Result]:
-    """The results of every accepted audit of the given fiscal years."""
+    """The results of every accepted audit of the given fiscal years, of one city if given."""
     query = (
         select(
             Response.standard_code,
@@ -42,6 +46,8 @@ def load_results(
     )
     if source != ResultSource.BEST:
         query = query.where(Audit.kind == source.value)
+    if city is not None:
+        query = query.where(Office.city == city)
     results = [
         Result(code, office, year, Source(kind.value), rating, level, successes, trials, audit)
         for code, office, year, kind, rating, level, successes, trials, audit in session.execute(

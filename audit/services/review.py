@@ -32,6 +32,8 @@ class Matrix:
     cells: dict[tuple[str, str], Result] = field(default_factory=dict)
     #: (office code, standard code) pairs where the standard applies
     applicable: set[tuple[str, str]] = field(default_factory=set)
+    #: the city the matrix is limited to (``Office.city``), None for every office
+    city: str | None = None
 
     def cell(self, office: str, standard: str) -> Result | None:
         return self.cells.get((office, standard))
@@ -62,12 +64,16 @@ def build_matrix(
     *,
     principle: str | None = None,
     office_kind: OfficeKind | None = None,
+    city: str | None = None,
 ) -> Matrix:
-    """The matrix of a fiscal year, filtered by principle and office kind, in fixed queries."""
+    """The matrix of a fiscal year, filtered by principle, office kind and city, in fixed
+    queries."""
     offices = [
-        o for o in catalog.list_offices(session) if office_kind is None or o.kind == office_kind
+        o
+        for o in catalog.list_offices(session)
+        if (office_kind is None or o.kind == office_kind) and (city is None or o.city == city)
     ]
-    results = load_results(session, [year], source)
+    results = load_results(session, [year], source, city=city)
     scored = {r.standard for r in results}
     standards = [
         s
@@ -85,14 +91,19 @@ def build_matrix(
         if r.office in office_codes and r.standard in standard_codes
     }
     return Matrix(
-        year, source, offices, standards, catalog.list_principles(session), cells, applicable
+        year, source, offices, standards, catalog.list_principles(session), cells, applicable, city
     )
 
 
-def calibrations(session: Session, year: int) -> list[tuple[Office, Calibration]]:
+def calibrations(
+    session: Session, year: int, city: str | None = None
+) -> list[tuple[Office, Calibration]]:
     """Self-audit against external evaluation, for each office that has both that year."""
-    own = {(r.office, r.standard): r for r in load_results(session, [year], ResultSource.SELF)}
-    external = load_results(session, [year], ResultSource.EXTERNAL)
+    own = {
+        (r.office, r.standard): r
+        for r in load_results(session, [year], ResultSource.SELF, city=city)
+    }
+    external = load_results(session, [year], ResultSource.EXTERNAL, city=city)
     pairs: dict[str, list[tuple[str, Rating, Rating]]] = {}
     for result in external:
         mine = own.get((result.office, result.standard))

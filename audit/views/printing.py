@@ -104,7 +104,11 @@ def review_pack() -> Any:
     """The meeting's pack; by default for last fiscal year, whose audits are done."""
     year = year_arg(fiscal_year_of(date.today()) - 1)
     pack = printing.print_review_pack(
-        db.session, current_user, year, target=surveys.survey_target(current_app.config)
+        db.session,
+        current_user,
+        year,
+        target=surveys.survey_target(current_app.config),
+        city=request.args.get("city"),
     )
     data = render_pack(pack, printed_now())
     db.session.commit()

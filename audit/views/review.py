@@ -30,6 +30,8 @@ def filters() -> dict[str, Any]:
         "source": ResultSource(source) if source in tuple(ResultSource) else ResultSource.BEST,
         "principle": request.args.get("principle") or None,
         "office_kind": OfficeKind(kind) if kind in tuple(OfficeKind) else None,
+        # one city's offices (national-scale data); absent for every office
+        "city": request.args.get("city"),
     }
 
 
@@ -44,6 +46,7 @@ def index() -> Any:
         chosen["source"],
         principle=chosen["principle"],
         office_kind=chosen["office_kind"],
+        city=chosen["city"],
     )
     survey = surveys.survey_year(
         db.session, current_user, year, surveys.survey_target(current_app.config)
@@ -52,7 +55,7 @@ def index() -> Any:
         "review/index.html",
         matrix=matrix,
         chosen=chosen,
-        calibrations=review.calibrations(db.session, year),
+        calibrations=review.calibrations(db.session, year, chosen["city"]),
         survey={office.code: figures for office, figures in survey.offices},
         principle_chart=principle_chart(matrix),
     )
@@ -116,6 +119,7 @@ def export(fmt: str) -> Any:
         chosen["source"],
         principle=chosen["principle"],
         office_kind=chosen["office_kind"],
+        city=chosen["city"],
     )
     name = f"review-FY{chosen['year']}"
     if fmt == "xlsx":
