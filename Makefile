@@ -9,7 +9,7 @@ TEST_DEBS := postgresql poppler-utils
 # Debian packages the benchmarks need (wrk: the throughput runs).
 BENCH_DEBS := wrk
 
-.PHONY: bench run test test-postgres install install-test system-test-deps translations lint format i18n-extract clean
+.PHONY: bench load run test test-postgres install install-test system-test-deps translations lint format i18n-extract clean
 
 run: install instance/config.py translations
 	$(FLASK) init
@@ -21,21 +21,38 @@ test: install-test instance/config.py translations system-test-deps
 	$(BIN)/pytest
 	$(MAKE) --no-print-directory test-postgres
 
-# The database-facing tests again, on a throwaway PostgreSQL server on a local socket.
+# A throwaway PostgreSQL server on a local socket, from Debian's packages: PG_START starts a
+# fresh one, PG_STOP stops it; test-postgres and load run against it.
 PG_BIN = $(lastword $(sort $(wildcard /usr/lib/postgresql/*/bin)))
 PG_DIR := /tmp/ward-audit-postgres
 PG_PORT := 54329
+PG_URL = postgresql+psycopg://audit@/postgres?host=$(PG_DIR)&port=$(PG_PORT)
 AS_PG = $(if $(filter 0,$(shell id -u)),runuser -u postgres --,)
-test-postgres: install-test translations system-test-deps
+define PG_START
 	$(AS_PG) $(PG_BIN)/pg_ctl -D $(PG_DIR)/data stop -m immediate >/dev/null 2>&1 || true
 	rm -rf $(PG_DIR) && mkdir -p $(PG_DIR)
 	$(if $(AS_PG),chown postgres $(PG_DIR))
 	$(AS_PG) $(PG_BIN)/initdb -D $(PG_DIR)/data -A trust -U audit -E UTF8 --no-locale >/dev/null
 	$(AS_PG) $(PG_BIN)/pg_ctl -D $(PG_DIR)/data -l $(PG_DIR)/log -w \
 		-o "-k $(PG_DIR) -p $(PG_PORT) -c listen_addresses='' -c fsync=off" start >/dev/null
-	TEST_DATABASE_URL="postgresql+psycopg://audit@/postgres?host=$(PG_DIR)&port=$(PG_PORT)" \
-		$(BIN)/pytest tests/services tests/web tests/cli tests/api; \
-		status=$$?; $(AS_PG) $(PG_BIN)/pg_ctl -D $(PG_DIR)/data stop -m fast >/dev/null; exit $$status
+endef
+PG_STOP = $(AS_PG) $(PG_BIN)/pg_ctl -D $(PG_DIR)/data stop -m fast >/dev/null
+
+# The database-facing tests again, on PostgreSQL.
+test-postgres: install-test translations system-test-deps
+	$(PG_START)
+	TEST_DATABASE_URL="$(PG_URL)" $(BIN)/pytest tests/services tests/web tests/cli tests/api; \
+		status=$$?; $(PG_STOP); exit $$status
+
+# 20 clients saving the same audits for 60 s through gunicorn (4 workers), on SQLite and then
+# on PostgreSQL; fails on any 5xx or lost update. LOAD_ARGS="--seconds 10" for a short run.
+LOAD_DIR := /tmp/ward-audit-load
+load: install-test translations system-test-deps
+	rm -rf $(LOAD_DIR) && mkdir -p $(LOAD_DIR)
+	$(BIN)/python tests/load/load.py --database sqlite:///$(LOAD_DIR)/audit.sqlite $(LOAD_ARGS)
+	$(PG_START)
+	$(BIN)/python tests/load/load.py --database "$(PG_URL)" $(LOAD_ARGS); \
+		status=$$?; $(PG_STOP); exit $$status
 
 # Timings at city and national scale against the README's targets (never part of `make test`):
 # builds instance/bench-city.sqlite and instance/bench-national.sqlite once (`demo --scale`),
