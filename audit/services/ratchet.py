@@ -33,6 +33,11 @@ DECISIONS_SOURCE = "decisions"
 class DecisionRefused(ServiceError):
     """The decision cannot be taken or revised; the message says why."""
 
+    def __init__(self, message: str, *, field: str | None = None, **params: object) -> None:
+        super().__init__(message, **params)
+        #: the decision form's field the refusal is about, to show it beside that field
+        self.field = field
+
 
 def proposal_id(year: int, proposal: Proposal) -> str:
     """A stable name for a proposal: ``2025-C01-step_up``."""
@@ -200,10 +205,12 @@ def decide(
     if user.role != Role.HEAD:
         raise DecisionRefused(N_("only a division head records the meeting's decisions"))
     if outcome != DecisionOutcome.APPROVED and not rationale.strip():
-        raise DecisionRefused(N_("a deferral or a rejection needs its reason"))
+        raise DecisionRefused(N_("a deferral or a rejection needs its reason"), field="rationale")
     meeting_year, this_year = fiscal_year_of(meeting_date), fiscal_year_of(today)
     if meeting_year < year:
-        raise DecisionRefused(N_("the meeting cannot sit before the year it reviews"))
+        raise DecisionRefused(
+            N_("the meeting cannot sit before the year it reviews"), field="meeting_date"
+        )
     effective = meeting_year + 1
     page = review_year(session, year)
     proposal = next(

@@ -12,7 +12,7 @@ from audit.domain.fiscal_year import fiscal_year_of
 from audit.forms import DecisionForm
 from audit.i18n import _
 from audit.models import DecisionOutcome, Role
-from audit.services import ServiceError, catalog, ratchet
+from audit.services import catalog, ratchet
 
 bp = Blueprint("ratchet", __name__, url_prefix="/ratchet")
 
@@ -25,7 +25,13 @@ def review_year_arg() -> int:
 @bp.route("/")
 @requires(*CITYWIDE_ROLES)
 def index() -> Any:
-    year = review_year_arg()
+    return render_review(review_year_arg())
+
+
+def render_review(
+    year: int, posted: dict[str, DecisionForm] | None = None, status: int = 200
+) -> Any:
+    """The review page; a decision form that was posted and refused keeps its entries and errors."""
     page = ratchet.review_year(db.session, year)
     forms = {
         ratchet.proposal_id(year, p): DecisionForm(
@@ -36,7 +42,7 @@ def index() -> Any:
             rationale=(page.decision_for(p).rationale if page.decision_for(p) else ""),
         )
         for p in page.review.proposals
-    }
+    } | (posted or {})
     return render_template(
         "ratchet/index.html",
         year=year,
@@ -48,7 +54,7 @@ def index() -> Any:
         may_decide=ratchet.may_decide,
         today=date.today(),
         this_year=fiscal_year_of(date.today()),
-    )
+    ), status
 
 
 @bp.route("/proposals/<proposal>/decision", methods=["POST"])
@@ -61,25 +67,29 @@ def decide(proposal: str) -> Any:
     form = DecisionForm(prefix=proposal)
     if not form.validate_on_submit():
         flash(_("Choose a decision and give the meeting date."), "error")
-    else:
-        try:
-            ratchet.decide(
-                db.session,
-                current_user,
-                year,
-                code,
-                kind,
-                DecisionOutcome(form.outcome.data),
-                form.rationale.data or "",
-                form.meeting_date.data,
-                date.today(),
-            )
-        except ServiceError as error:
-            db.session.rollback()
-            flash(_(error.message, **error.params), "error")
-        else:
-            db.session.commit()
-            flash(_("The decision on %(code)s was recorded.", code=code), "success")
+        return render_review(year, {proposal: form}, 422)
+    try:
+        ratchet.decide(
+            db.session,
+            current_user,
+            year,
+            code,
+            kind,
+            DecisionOutcome(form.outcome.data),
+            form.rationale.data or "",
+            form.meeting_date.data,
+            date.today(),
+        )
+    except ratchet.DecisionRefused as error:
+        db.session.rollback()
+        flash(_(error.message, **error.params), "error")
+        if error.field is None:
+            return redirect(url_for("ratchet.index", year=year, _anchor=f"p-{proposal}"))
+        # A refusal about one field is also shown beside it, with the entries kept.
+        getattr(form, error.field).errors = [_(error.message, **error.params)]
+        return render_review(year, {proposal: form}, 422)
+    db.session.commit()
+    flash(_("The decision on %(code)s was recorded.", code=code), "success")
     return redirect(url_for("ratchet.index", year=year, _anchor=f"p-{proposal}"))
 
 

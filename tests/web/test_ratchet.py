@@ -64,10 +64,11 @@ def test_a_head_approves_in_the_browser_and_the_level_steps_up_next_year(app, cl
 
 def test_a_rejection_without_a_reason_is_refused(app, client, auth, review):
     auth.login("head")
-    decide(client, "rejected")
+    response = decide(client, "rejected")
+    assert response.status_code == 422
     with app.app_context():
         assert db.session.scalar(select(Decision)) is None
-    page = client.get("/ratchet/?year=2041").get_data(as_text=True)
+    page = response.get_data(as_text=True)
     assert "notice--error" in page
 
 
