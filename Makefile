@@ -3,9 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
+AXE := tests/e2e/node_modules/axe-core/axe.min.js
 # Debian packages the tests need (PostgreSQL: the suite runs on it as well as on SQLite;
-# poppler-utils: pdftotext, pdffonts and pdfinfo read the printed documents back).
-TEST_DEBS := postgresql poppler-utils
+# poppler-utils: pdftotext, pdffonts and pdfinfo read the printed documents back; chromium and
+# the Japanese font: the browser tests in tests/e2e; npm, unless one is installed: their axe-core).
+TEST_DEBS := postgresql poppler-utils chromium fonts-morisawa-bizud-gothic $(if $(shell command -v npm),,npm)
 # Debian packages the benchmarks need (wrk: the throughput runs).
 BENCH_DEBS := wrk
 
@@ -16,7 +18,7 @@ run: install instance/config.py translations
 	$(FLASK) demo
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: install-test instance/config.py translations system-test-deps
+test: install-test instance/config.py translations system-test-deps $(AXE)
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 	$(MAKE) --no-print-directory test-postgres
@@ -83,6 +85,12 @@ system-test-deps:
 		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 		$$SUDO apt-get update -qq && $$SUDO DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
+
+# axe-core for the browser tests' accessibility checks, pinned by tests/e2e/package-lock.json;
+# the tests inject it into pages, the app never serves it.
+$(AXE): tests/e2e/package.json tests/e2e/package-lock.json | system-test-deps
+	npm ci --prefix tests/e2e --no-audit --no-fund --silent
+	touch $@
 
 # A deployment's config with a fresh secret key; never overwritten.
 instance/config.py:
