@@ -291,3 +291,38 @@ def test_access(app_factory: Any, case: Case) -> None:
             seen[key] = outcome(request(app, case, principal, filled[office]))
             wanted[key] = expected(case, principal, office)
     assert seen == wanted
+
+
+WRITES = [case for cases in CASES.values() for case in cases if case.method != "GET"]
+
+
+def someone_allowed(case: Case) -> str | None:
+    """A principal the case lets through, preferring a logged-in one."""
+    return min(case.ok, key=lambda principal: (principal is None, principal or ""))
+
+
+@pytest.mark.parametrize(
+    "case",
+    [case for case in WRITES if not case.path.startswith("/api/")],
+    ids=lambda case: f"{case.method} {case.path}",
+)
+def test_every_form_post_without_the_csrf_token_is_400(app_factory: Any, case: Case) -> None:
+    app = app_factory(WTF_CSRF_ENABLED=True)
+    response = request(app, case, someone_allowed(case), world(app)[OWN])
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "case",
+    [case for case in WRITES if case.path.startswith("/api/")],
+    ids=lambda case: f"{case.method} {case.path}",
+)
+def test_api_writes_ignore_the_session_cookie(app_factory: Any, case: Case) -> None:
+    app = app_factory()
+    filled = world(app)[OWN]
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == someone_allowed(case)))
+    app.test_client_class = FlaskLoginClient
+    path = case.path.format(**filled)
+    response = app.test_client(user=user).open(path, method=case.method, json=case.body)
+    assert response.status_code == 401
