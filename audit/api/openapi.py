@@ -189,7 +189,7 @@ _RESULTS_PATHS: dict[str, Any] = {
                     "in": "query",
                     "required": False,
                     "description": "Only the offices of this city (empty: the catalog's own)",
-                    "schema": {"type": "string", "maxLength": 32},
+                    "schema": {"type": "string", "pattern": "^[a-z0-9_-]{0,32}$"},
                 },
             ],
             "responses": {
