@@ -135,8 +135,6 @@ def token_command(username: str) -> None:
 
 
 @click.command("demo")
-@with_appcontext
-def demo_command(scale: str) -> None:
 @click.option(
     "--scale",
     type=click.Choice([s.value for s in demo.Scale]),
@@ -144,6 +142,8 @@ def demo_command(scale: str) -> None:
     show_default=True,
     help="demo: three years; city: 20 years; national: 20 years of 20 cities (benchmarks).",
 )
+@with_appcontext
+def demo_command(scale: str) -> None:
     """Create the demo users listed in the README and three years of demo audits."""
     created = demo.create_demo_data(db.session, scale=demo.Scale(scale))
     db.session.commit()

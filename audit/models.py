@@ -81,14 +81,14 @@ class Office(db.Model):
     origin: Mapped[Origin] = mapped_column(_enum(Origin))
     #: order in the checklist file, for listings
     position: Mapped[int] = mapped_column(default=0)
+    #: the city the office belongs to: "" for the city the checklist files describe; the
+    #: national-scale demo adds offices of other cities (``demo --scale national``)
+    city: Mapped[str] = mapped_column(String(32), default="", server_default="", index=True)
 
     parent: Mapped["Office | None"] = relationship(remote_side=[id], lazy="raise_on_sql")
 
 
 class Principle(db.Model):
-    #: the city the office belongs to: "" for the city the checklist files describe; the
-    #: national-scale demo adds offices of other cities (``demo --scale national``)
-    city: Mapped[str] = mapped_column(String(32), default="", server_default="", index=True)
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name_ja: Mapped[str] = mapped_column(String(200))

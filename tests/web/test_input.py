@@ -19,7 +19,7 @@ def test_an_address_with_control_characters_is_404_not_a_crash(client, auth, pat
 
 
 def test_an_oversized_form_is_413_with_a_page_that_says_so(app, client, auth):
-    auth.login("admin")
+    auth.login("kawasaki")
     limit = app.config["MAX_CONTENT_LENGTH"]
 
     response = client.post("/practices/", data={"what": "あ" * limit})
