@@ -166,6 +166,21 @@ def test_every_form_error_is_tied_to_its_field(browsing: Browsing, live_server: 
     assert page.locator(".field__error").count() == 1
     assert errors_untied(page) == []
 
+    admin = browsing.page("admin")
+    admin.goto("/users/")
+    admin.locator("#username").fill("new-member")
+    admin.locator("#password").fill("short")
+    admin.locator("form[method=post] [type=submit]").click()
+    assert admin.locator(".field__error").count() >= 1
+    assert errors_untied(admin) == []
+
+    auditor = browsing.page("auditor")
+    auditor.goto("/audits/")
+    auditor.locator("#fiscal_year").fill("")
+    auditor.locator("form[method=post] [type=submit]").click()
+    assert auditor.locator(".field__error").count() >= 1
+    assert errors_untied(auditor) == []
+
     head = browsing.page("head")
     head.goto("/ratchet/")
     decision = head.locator("form.decision-form").first

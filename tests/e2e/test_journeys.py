@@ -134,6 +134,7 @@ def test_auditor_creates_an_external_evaluation_and_prints_its_scorecard(
     assert "外部評価" in page.locator("h1").inner_text()
 
     page.get_by_role("link", name="点検のページに戻る", exact=False).click()
+    # Chromium would show the PDF in its viewer (an extension); fetch it with the page's cookies.
     href = page.locator("a[href$='/scorecard.pdf']").get_attribute("href")
     pdf = page.request.get(href)
     assert pdf.status == 200
