@@ -146,8 +146,8 @@ def test_auditor_creates_an_external_evaluation_and_prints_its_scorecard(
     assert "中原区役所" in text
 
 
-def test_the_language_switch_keeps_the_page(looking: Browsing) -> None:
-    page = looking.page("head")
+def test_the_language_switch_keeps_the_page(browsing: Browsing) -> None:
+    page = browsing.page("head")  # the choice is kept on the user: a server of its own
     page.goto("/catalog/")
     assert page.locator("html").get_attribute("lang") == "ja"
     page.get_by_role("button", name="English").click()
