@@ -23,6 +23,20 @@ CHECKLISTS = ROOT / "checklists"
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only: behaviour only SQLite has (a file to copy)")
+    config.addinivalue_line("markers", "postgresql_only: behaviour only PostgreSQL has")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Leave out the tests of the other database: they are run in that database's pass."""
+    other = "sqlite_only" if POSTGRES_URL else "postgresql_only"
+    left_out = [item for item in items if item.get_closest_marker(other)]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = [item for item in items if not item.get_closest_marker(other)]
+
+
 def make_app(database: str, **config: object) -> Flask:
     return create_app(
         {

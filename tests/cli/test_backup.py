@@ -57,9 +57,7 @@ def decided(app, accepted):
 
 @pytest.fixture
 def backup_file(decided, tmp_path):
-    """A backup of ``decided`` (SQLite only)."""
-    if is_postgres(decided):
-        pytest.skip("PostgreSQL is backed up with pg_dump: see test_postgresql_points_to_pg_dump")
+    """A backup of ``decided`` (SQLite only: PostgreSQL is backed up with pg_dump)."""
     out = tmp_path / "backup.sqlite"
     result = decided.test_cli_runner().invoke(args=["backup", "--out", str(out)])
     assert result.exit_code == 0, result.output
@@ -67,6 +65,7 @@ def backup_file(decided, tmp_path):
     return out
 
 
+@pytest.mark.sqlite_only
 def test_restore_into_a_fresh_instance_brings_everything_back(decided, backup_file, app_factory):
     before = snapshot(decided)
     assert all(before.values())
@@ -88,6 +87,7 @@ def test_restore_into_a_fresh_instance_brings_everything_back(decided, backup_fi
     assert verify.output.startswith(f"OK: {len(before['audit_log_entry'])} entries")
 
 
+@pytest.mark.sqlite_only
 def test_the_backup_is_taken_while_the_app_holds_a_connection(decided, backup_file, tmp_path):
     """The online backup needs no one to stop: a second backup with a session open matches."""
     with decided.app_context():
@@ -100,6 +100,7 @@ def test_the_backup_is_taken_while_the_app_holds_a_connection(decided, backup_fi
         assert copy.execute(query).fetchone() == first.execute(query).fetchone()
 
 
+@pytest.mark.sqlite_only
 def test_restore_asks_first(decided, backup_file):
     before = snapshot(decided)
     result = decided.test_cli_runner().invoke(args=["restore", str(backup_file)], input="n\n")
@@ -170,18 +171,16 @@ def test_restore_refuses_and_changes_nothing(app, tmp_path, make, refusal):
     assert runner.invoke(args=["audit-log", "verify"]).exit_code == 0
 
 
+@pytest.mark.sqlite_only  # PostgreSQL has no database file
 def test_restore_refuses_the_database_itself(app):
-    if is_postgres(app):
-        pytest.skip("PostgreSQL has no database file: see test_postgresql_points_to_pg_dump")
     database = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
     result = app.test_cli_runner().invoke(args=["restore", database, "--yes"])
     assert result.exit_code == 1
     assert "is the database itself; nothing was changed" in result.output
 
 
+@pytest.mark.postgresql_only  # SQLite is backed up by the command itself: see above
 def test_postgresql_points_to_pg_dump(app, tmp_path):
-    if not is_postgres(app):
-        pytest.skip("SQLite is backed up by the command itself: see the tests above")
     out = tmp_path / "backup.sqlite"
     result = app.test_cli_runner().invoke(args=["backup", "--out", str(out)])
     assert result.exit_code == 1

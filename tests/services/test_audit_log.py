@@ -95,12 +95,10 @@ def test_the_orm_cannot_change_an_entry_either(app):
             db.session.commit()
 
 
+@pytest.mark.postgresql_only  # SQLite has no TRUNCATE
 def test_postgresql_refuses_truncate(app):
-    with app.app_context():
-        if db.engine.dialect.name != "postgresql":
-            pytest.skip("TRUNCATE is PostgreSQL's; SQLite has none")
-        with pytest.raises(DatabaseError, match="append-only: TRUNCATE refused"):
-            db.session.execute(text("TRUNCATE audit_log_entry"))
+    with app.app_context(), pytest.raises(DatabaseError, match="append-only: TRUNCATE refused"):
+        db.session.execute(text("TRUNCATE audit_log_entry"))
 
 
 def test_two_entries_cannot_follow_the_same_one(empty_app):
