@@ -57,15 +57,17 @@ def login() -> Any:
             login_throttle(),
         )
     except users.LoginThrottled:
+        # The window is the longest wait: the oldest counted failure leaves it sooner.
+        seconds = int(current_app.config["LOGIN_WINDOW"].total_seconds())
         flash(
             _(
                 "Too many failed log-ins with this user name or from this address. "
                 "Try again in %(minutes)s minutes.",
-                minutes=int(current_app.config["LOGIN_WINDOW"].total_seconds() // 60),
+                minutes=seconds // 60,
             ),
             "error",
         )
-        return render_template("auth/login.html", form=form), 429
+        return render_template("auth/login.html", form=form), 429, {"Retry-After": str(seconds)}
     locale = session.get("locale")
     if user is not None and user.locale is None and locale:
         users.set_locale(user, locale)

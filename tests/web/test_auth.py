@@ -122,6 +122,7 @@ def test_an_account_is_throttled_after_repeated_failures(app_factory, username):
         assert post_login(client, username, address=address).status_code == 200
     response = post_login(client, username, DEMO_PASSWORD, address="10.0.0.4")
     assert response.status_code == 429
+    assert response.headers["Retry-After"] == "900"
     assert LOCKED_OUT in notices(response)[0]
     assert client.get("/").status_code == 302  # the right password did not log in
 
