@@ -4,17 +4,19 @@ Saving a response needs ``If-Match`` with the version it was read at (its ``ETag
 version is refused with 412 and the current response, so no one's work is overwritten.
 """
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any, NoReturn
 
 from flask import jsonify, request
 from flask_login import current_user
+from sqlalchemy import Row
 
 from audit.access import ALL_ROLES, requires
 from audit.api.blueprint import bp, fail
 from audit.db import db
 from audit.domain import scoring
-from audit.domain.scoring import ActionInput, Observed, Rating, ResponseInput
+from audit.domain.scoring import ActionInput, Rating, ResponseInput
 from audit.models import Audit, AuditKind, Response, Role
 from audit.services import ServiceError, audits
 
@@ -50,11 +52,12 @@ def raise_service_error(error: ServiceError) -> NoReturn:
     fail(409, message)
 
 
-def response_json(response: Response) -> dict[str, Any]:
+def response_json(response: Response | Row[Any]) -> dict[str, Any]:
+    """A response, from its ORM object or from a row of ``audits.SHOWN_RESPONSE_COLUMNS``."""
     interval = None
     if response.trials:
-        observed = Observed(response.successes or 0, response.trials)
-        interval = {"low": float(observed.interval.low), "high": float(observed.interval.high)}
+        counts = audits.counts_interval(response.successes or 0, response.trials)
+        interval = {"low": float(counts.low), "high": float(counts.high)}
     suggested = audits.suggested_rating(response)
     target = audits.target_of(response)
     return {
@@ -76,7 +79,10 @@ def response_json(response: Response) -> dict[str, Any]:
     }
 
 
-def audit_json(audit: Audit, *, with_responses: bool = True) -> dict[str, Any]:
+def audit_json(
+    audit: Audit, responses: Sequence[Response | Row[Any]] | None = None
+) -> dict[str, Any]:
+    """The audit; with ``responses`` (its own, in order), their achievement and each of them."""
     body: dict[str, Any] = {
         "id": audit.id,
         "office": audit.office.code,
@@ -85,14 +91,14 @@ def audit_json(audit: Audit, *, with_responses: bool = True) -> dict[str, Any]:
         "status": audit.status.value,
         "return_comment": audit.return_comment,
     }
-    if with_responses:
-        achievement = scoring.achievement(r.rating for r in audit.responses)
+    if responses is not None:
+        achievement = scoring.achievement(r.rating for r in responses)
         body["achievement"] = {
             "passed": achievement.passed,
             "applicable": achievement.applicable,
             "rate": float(achievement.rate) if achievement.rate is not None else None,
         }
-        body["responses"] = [response_json(r) for r in audit.responses]
+        body["responses"] = [response_json(r) for r in responses]
     return body
 
 
@@ -123,7 +129,7 @@ def list_audits() -> Any:
         office=request.args.get("office") or None,
         kind=AuditKind(kind) if kind else None,
     )
-    return jsonify([audit_json(a, with_responses=False) for a in rows])
+    return jsonify([audit_json(a) for a in rows])
 
 
 @bp.route("/audits", methods=["POST"])
@@ -151,14 +157,19 @@ def create_audit() -> Any:
         )
     except ServiceError as error:
         raise_service_error(error)
+    # Answer from the rows just written: after the commit they would be expired and read again.
+    reply = jsonify(audit_json(audit, audit.responses))
     db.session.commit()
-    return jsonify(audit_json(load_audit(audit.id))), 201
+    return reply, 201
 
 
 @bp.route("/audits/<int:audit_id>")
 @requires(*ALL_ROLES)
 def get_audit(audit_id: int) -> Any:
-    return jsonify(audit_json(load_audit(audit_id)))
+    found = audits.read_audit(db.session, current_user, audit_id)
+    if found is None:
+        fail(404, "no such audit")
+    return jsonify(audit_json(*found))
 
 
 def load_response(audit: Audit, code: str) -> Response:
@@ -269,7 +280,7 @@ def _transition(audit_id: int, change: Any) -> Any:
     except ServiceError as error:
         raise_service_error(error)
     db.session.commit()
-    return jsonify(audit_json(audit, with_responses=False))
+    return jsonify(audit_json(audit))
 
 
 @bp.route("/audits/<int:audit_id>/submit", methods=["POST"])

@@ -11,14 +11,16 @@ Every query for audits goes through :func:`scoped_audits`, so another office's a
 simply not found.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from functools import lru_cache
+from typing import Any, Protocol
 
-from sqlalchemy import Select, select
+from sqlalchemy import Row, Select, insert, select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from audit.access import visible_office_ids
@@ -116,6 +118,42 @@ def get_audit(
     if with_responses:
         query = query.options(selectinload(Audit.responses))
     return session.scalar(query)
+
+
+#: what reading an audit shows of each response: the API's audit read takes these as plain
+#: rows, which cost a fraction of ORM objects (the timestamps and ids are not shown)
+SHOWN_RESPONSE_COLUMNS = (
+    Response.standard_code,
+    Response.principle_code,
+    Response.level,
+    Response.title_ja,
+    Response.title_en,
+    Response.criterion_ja,
+    Response.criterion_en,
+    Response.target_ppm,
+    Response.min_observations,
+    Response.rating,
+    Response.successes,
+    Response.trials,
+    Response.evidence,
+    Response.na_reason,
+    Response.version,
+)
+
+
+def read_audit(
+    session: Session, user: User | None, audit_id: int
+) -> tuple[Audit, Sequence[Row[Any]]] | None:
+    """The audit if the user may see it, with its responses as read-only rows in order."""
+    audit = get_audit(session, user, audit_id, with_responses=False)
+    if audit is None:
+        return None
+    rows = session.execute(
+        select(*SHOWN_RESPONSE_COLUMNS)
+        .where(Response.audit_id == audit_id)
+        .order_by(Response.position)
+    ).all()
+    return audit, rows
 
 
 def list_audits(
@@ -219,13 +257,17 @@ def build_audit(
     *,
     from_previous: bool,
 ) -> Audit:
-    """Write a new audit and its responses; the caller has checked who may."""
-    previous: dict[int, Response] = {}
+    """Write a new audit and its responses; the caller has checked who may.
+
+    The responses go in as one multi-row insert and are read back once: the ORM would insert
+    them one statement at a time, as SQLite cannot say which new id belongs to which row.
+    """
+    carried: dict[int, Row[Any]] = {}
     if from_previous:
-        previous = {
-            r.standard_id: r
-            for r in session.scalars(
-                select(Response)
+        carried = {
+            row.standard_id: row
+            for row in session.execute(
+                select(Response.standard_id, Response.evidence, Response.na_reason)
                 .join(Response.audit)
                 .where(
                     Audit.office_id == office.id,
@@ -235,36 +277,44 @@ def build_audit(
             )
         }
     audit = Audit(
-        office_id=office.id,
+        office=office,
         fiscal_year=fiscal_year,
         kind=kind,
         created_by_id=created_by.id if created_by else None,
-        responses=[],
     )
+    session.add(audit)
+    session.flush()
+    rows = []
     for position, (standard, level_number) in enumerate(
         standards_in_force(session, office, fiscal_year)
     ):
         level = standard.levels[level_number - 1]
-        carried = previous.get(standard.id)
-        audit.responses.append(
-            Response(
-                standard_id=standard.id,
-                level=level_number,
-                position=position,
-                principle_code=standard.principle.code,
-                standard_code=standard.code,
-                title_ja=standard.title_ja,
-                title_en=standard.title_en,
-                criterion_ja=level.criterion_ja,
-                criterion_en=level.criterion_en,
-                target_ppm=level.target_ppm,
-                min_observations=level.min_observations,
-                evidence=carried.evidence if carried else "",
-                na_reason=carried.na_reason if carried else "",
-            )
+        previous = carried.get(standard.id)
+        rows.append(
+            {
+                "audit_id": audit.id,
+                "standard_id": standard.id,
+                "level": level_number,
+                "position": position,
+                "principle_code": standard.principle.code,
+                "standard_code": standard.code,
+                "title_ja": standard.title_ja,
+                "title_en": standard.title_en,
+                "criterion_ja": level.criterion_ja,
+                "criterion_en": level.criterion_en,
+                "target_ppm": level.target_ppm,
+                "min_observations": level.min_observations,
+                "evidence": previous.evidence if previous else "",
+                "na_reason": previous.na_reason if previous else "",
+            }
         )
-    session.add(audit)
-    session.flush()
+    if rows:
+        # with the NULLs written out every row has the same columns: one executemany
+        session.execute(insert(Response).execution_options(render_nulls=True), rows)
+    responses = session.scalars(
+        select(Response).where(Response.audit_id == audit.id).order_by(Response.position)
+    ).all()
+    set_committed_value(audit, "responses", list(responses))
     return audit
 
 
@@ -557,18 +607,53 @@ def summarize_audit(session: Session, user: User | None, audit: Audit) -> AuditS
     )
 
 
-def target_of(response: Response) -> Decimal | None:
-    return Decimal(response.target_ppm) / 1_000_000 if response.target_ppm is not None else None
+class Scored(Protocol):
+    """A response as a row or an ORM object: what its counts and level's target are read from."""
+
+    @property
+    def target_ppm(self) -> int | None: ...
+    @property
+    def min_observations(self) -> int | None: ...
+    @property
+    def successes(self) -> int | None: ...
+    @property
+    def trials(self) -> int | None: ...
 
 
-def suggested_rating(response: Response) -> Rating | None:
+def target_of(response: Scored) -> Decimal | None:
+    return _target(response.target_ppm)
+
+
+def _target(target_ppm: int | None) -> Decimal | None:
+    return Decimal(target_ppm) / 1_000_000 if target_ppm is not None else None
+
+
+def suggested_rating(response: Scored) -> Rating | None:
     """The rating the counts suggest against the level's target, if there are enough."""
-    target = target_of(response)
-    if target is None or response.trials is None or response.successes is None:
+    if response.target_ppm is None or response.trials is None or response.successes is None:
         return None
-    return scoring.suggest_rating(
-        response.successes, response.trials, target, response.min_observations
+    return _suggest(
+        response.successes, response.trials, response.target_ppm, response.min_observations
     )
+
+
+# The same few counts and targets recur across responses and requests, and the Decimal
+# arithmetic of the Wilson interval is most of the cost of showing them: computed once each.
+# Bounded, so that a process serving for months holds at most a few megabytes.
+
+
+@lru_cache(maxsize=4096)
+def _suggest(
+    successes: int, trials: int, target_ppm: int, min_observations: int | None
+) -> Rating | None:
+    target = Decimal(target_ppm) / 1_000_000
+    return scoring.suggest_rating(successes, trials, target, min_observations)
+
+
+@lru_cache(maxsize=4096)
+def counts_interval(successes: int, trials: int) -> scoring.Interval:
+    """The Wilson interval of ``successes`` of ``trials`` (trials > 0)."""
+    return scoring.wilson_interval(successes, trials)
 
 
 # --- improvement actions ----------------------------------------------------------------
