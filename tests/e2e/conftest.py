@@ -16,6 +16,7 @@ from flask import Flask
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
+from audit.db import db
 from audit.services.demo import DEMO_PASSWORD
 
 from ..conftest import ROOT, make_app
@@ -181,8 +182,6 @@ def shared_server(databases: Any, tmp_path_factory: pytest.TempPathFactory) -> I
     app = make_app(url, WTF_CSRF_ENABLED=True)
     yield from serve(app)
     with app.app_context():
-        from audit.db import db
-
         db.engine.dispose()
     databases.drop(url)
 
