@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Row, Select, insert, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -550,8 +550,12 @@ class AuditSummary:
     trail: list[AuditLogEntry] = field(default_factory=list)
 
 
-def by_principle(responses: Iterable[Response]) -> dict[str, list[Response]]:
-    grouped: dict[str, list[Response]] = {}
+#: a response as an ORM object or as a row of some of its columns
+AnyResponse = TypeVar("AnyResponse", Response, Row[Any])
+
+
+def by_principle(responses: Iterable[AnyResponse]) -> dict[str, list[AnyResponse]]:
+    grouped: dict[str, list[AnyResponse]] = {}
     for response in responses:
         grouped.setdefault(response.principle_code, []).append(response)
     return grouped
@@ -561,16 +565,22 @@ def summarize_audit(session: Session, user: User | None, audit: Audit) -> AuditS
     """Everything the audit page shows, in a fixed number of queries."""
     principles = catalog.list_principles(session)
     previous = session.scalar(
-        scoped_audits(user)
-        .where(
+        scoped_audits(user).where(
             Audit.office_id == audit.office_id,
             Audit.kind == audit.kind,
             Audit.fiscal_year == audit.fiscal_year - 1,
         )
-        .options(selectinload(Audit.responses))
+    )
+    # of last year's audit only the ratings count, by principle: rows, not objects
+    previous_ratings = (
+        session.execute(
+            select(Response.principle_code, Response.rating).where(Response.audit_id == previous.id)
+        ).all()
+        if previous
+        else []
     )
     grouped = by_principle(audit.responses)
-    previous_grouped = by_principle(previous.responses) if previous else {}
+    previous_grouped = by_principle(previous_ratings)
     scores = [
         PrincipleScore(
             principle=p,
@@ -599,7 +609,7 @@ def summarize_audit(session: Session, user: User | None, audit: Audit) -> AuditS
         principles=scores,
         previous=previous,
         previous_overall=(
-            scoring.achievement(r.rating for r in previous.responses) if previous else None
+            scoring.achievement(r.rating for r in previous_ratings) if previous else None
         ),
         open_actions=actions,
         missing=scoring.missing_items(response_states(audit, open_standards)),
@@ -670,7 +680,9 @@ def office_actions(
     query = (
         select(Action)
         .where(Action.office_id == office_id)
-        .options(selectinload(Action.standard), selectinload(Action.audit))
+        .options(
+            joinedload(Action.standard, innerjoin=True), joinedload(Action.audit, innerjoin=True)
+        )
         .order_by(Action.due, Action.id)
     )
     if open_only:
