@@ -23,24 +23,21 @@ def results() -> Any:
     matrix = review.build_matrix(
         db.session, year, ResultSource(source), city=request.args.get("city")
     )
-    cells = []
-    for office in matrix.offices:
-        for standard in matrix.standards:
-            if (office.code, standard.code) not in matrix.applicable:
-                continue
-            result = matrix.cell(office.code, standard.code)
-            cells.append(
-                {
-                    "office": office.code,
-                    "standard": standard.code,
-                    "missing": result is None,
-                    "rating": result.rating.value if result and result.rating else None,
-                    "level": result.level if result else None,
-                    "source": result.source.value if result else None,
-                    "successes": result.successes if result else None,
-                    "trials": result.trials if result else None,
-                }
-            )
+    cells = [
+        {
+            "office": office.code,
+            "standard": standard.code,
+            "missing": result is None,
+            "rating": result.rating.value if result and result.rating else None,
+            "level": result.level if result else None,
+            "source": result.source.value if result else None,
+            "successes": result.successes if result else None,
+            "trials": result.trials if result else None,
+        }
+        for office, row in matrix.rows
+        for standard, result in row
+        if result is not review.DOES_NOT_APPLY
+    ]
     return jsonify(
         {
             "year": year,

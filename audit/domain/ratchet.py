@@ -141,7 +141,8 @@ def best_results(results: Iterable[Result]) -> dict[tuple[str, str, int], Result
     best: dict[tuple[str, str, int], Result] = {}
     for result in results:
         key = (result.standard, result.office, result.year)
-        if key not in best or _preference(result) > _preference(best[key]):
+        held = best.get(key)
+        if held is None or _preference(result) > _preference(held):
             best[key] = result
     return best
 
@@ -287,7 +288,9 @@ def review(year: int, standards: Iterable[StandardState], results: Iterable[Resu
 
     Deterministic and independent of the order of its inputs.
     """
-    best = best_results(sorted(results, key=lambda r: (r.standard, r.office, r.year, r.source)))
+    # No need to sort the results first: two results of one office, standard and year are
+    # ranked by _preference, which tells the sources apart, so the order never decides.
+    best = best_results(results)
     proposals, flags = [], []
     for standard in sorted(standards, key=lambda s: s.code):
         for proposal in (_step_up(best, standard, year), _promotion(best, standard, year)):

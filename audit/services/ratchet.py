@@ -24,7 +24,7 @@ from audit.models import (
 )
 from audit.services import N_, ServiceError, catalog
 from audit.services.audit_log import record_change
-from audit.services.results import load_results
+from audit.services.results import read_results
 
 #: where standards created by the meeting's decisions are kept (no checklist file)
 DECISIONS_SOURCE = "decisions"
@@ -101,7 +101,8 @@ def review_year(session: Session, year: int) -> ReviewPage:
     states, standards = standard_states(session, year)
     longest = max((s.rule.sustain_years for s in states), default=2)
     window = range(year - max(longest, ratchet.SUPPORT_YEARS) + 1, year + 1)
-    review = ratchet.review(year, states, load_results(session, window))
+    # Both sources as read: the rule picks the best result of each office and year itself.
+    review = ratchet.review(year, states, read_results(session, window))
     decisions = {
         (d.standard.code, d.kind): d
         for d in session.scalars(

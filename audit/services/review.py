@@ -9,14 +9,18 @@ from functools import cached_property
 
 from sqlalchemy.orm import Session
 
+from audit.domain import catalog as domain_catalog
 from audit.domain import scoring
 from audit.domain.catalog import OfficeKind
-from audit.domain.ratchet import Result
+from audit.domain.ratchet import Result, Source
 from audit.domain.review import Calibration, Change, calibrate, compare
 from audit.domain.scoring import Achievement, Observed, Rating
 from audit.models import Office, Principle, Standard
 from audit.services import catalog
-from audit.services.results import ResultSource, load_results
+from audit.services.results import ResultSource, load_results, pick_results, read_results
+
+#: a matrix entry for a standard that does not apply to the office (None is a missing result)
+DOES_NOT_APPLY = False
 
 
 @dataclass(frozen=True)
@@ -34,9 +38,33 @@ class Matrix:
     applicable: set[tuple[str, str]] = field(default_factory=set)
     #: the city the matrix is limited to (``Office.city``), None for every office
     city: str | None = None
+    #: self-audit against external evaluation, for each office of the city (not only those
+    #: of the kind shown) that has both that year; empty unless asked for
+    calibrations: list[tuple[Office, Calibration]] = field(default_factory=list)
 
     def cell(self, office: str, standard: str) -> Result | None:
         return self.cells.get((office, standard))
+
+    @cached_property
+    def rows(self) -> list[tuple[Office, list[tuple[Standard, Result | None | bool]]]]:
+        """Each office with, per standard, its result: None when missing, DOES_NOT_APPLY when
+        the standard does not apply; worked out once for pages with thousands of cells."""
+        cells, applicable = self.cells, self.applicable
+        return [
+            (
+                office,
+                [
+                    (
+                        standard,
+                        cells.get((office.code, standard.code))
+                        if (office.code, standard.code) in applicable
+                        else DOES_NOT_APPLY,
+                    )
+                    for standard in self.standards
+                ],
+            )
+            for office in self.offices
+        ]
 
     def achievement(self, office: str, principle: str | None = None) -> Achievement | None:
         """(◎+○)/applicable over an office's results, or None when it has no accepted audit."""
@@ -65,15 +93,19 @@ def build_matrix(
     principle: str | None = None,
     office_kind: OfficeKind | None = None,
     city: str | None = None,
+    with_calibrations: bool = False,
 ) -> Matrix:
     """The matrix of a fiscal year, filtered by principle, office kind and city, in fixed
-    queries."""
+    queries; with the calibrations of the city's offices if asked (from the same read)."""
+    both = source == ResultSource.BEST or with_calibrations
+    read = read_results(session, [year], None if both else Source(source.value), city=city)
+    results = pick_results(read, source)
+    every_office = catalog.list_offices(session)
     offices = [
         o
-        for o in catalog.list_offices(session)
+        for o in every_office
         if (office_kind is None or o.kind == office_kind) and (city is None or o.city == city)
     ]
-    results = load_results(session, [year], source, city=city)
     scored = {r.standard for r in results}
     standards = [
         s
@@ -84,34 +116,46 @@ def build_matrix(
     ]
     office_codes = {o.code for o in offices}
     standard_codes = {s.code for s in standards}
-    applicable = {(o.code, s.code) for o in offices for s in standards if catalog.applies(s, o)}
+    # Each standard's scope once, rather than per office and standard (thousands of pairs).
+    scopes = [
+        (s.code, s.office.code if s.office else None, catalog.applies_to_kinds(s))
+        for s in standards
+    ]
+    applicable = {
+        (o.code, code)
+        for o in offices
+        for code, owner, kinds in scopes
+        if domain_catalog.applies_to_office(owner, kinds, o.code, o.kind)
+    }
     cells = {
         (r.office, r.standard): r
         for r in results
         if r.office in office_codes and r.standard in standard_codes
     }
     return Matrix(
-        year, source, offices, standards, catalog.list_principles(session), cells, applicable, city
+        year,
+        source,
+        offices,
+        standards,
+        catalog.list_principles(session),
+        cells,
+        applicable,
+        city,
+        _calibrations(read, every_office) if with_calibrations else [],
     )
 
 
-def calibrations(
-    session: Session, year: int, city: str | None = None
-) -> list[tuple[Office, Calibration]]:
-    """Self-audit against external evaluation, for each office that has both that year."""
-    own = {
-        (r.office, r.standard): r
-        for r in load_results(session, [year], ResultSource.SELF, city=city)
-    }
-    external = load_results(session, [year], ResultSource.EXTERNAL, city=city)
+def _calibrations(results: list[Result], offices: list[Office]) -> list[tuple[Office, Calibration]]:
+    """Self-audit against external evaluation, for each office that has both."""
+    own = {(r.office, r.standard): r for r in pick_results(results, ResultSource.SELF)}
     pairs: dict[str, list[tuple[str, Rating, Rating]]] = {}
-    for result in external:
+    for result in pick_results(results, ResultSource.EXTERNAL):
         mine = own.get((result.office, result.standard))
         if mine and mine.rating and result.rating:
             pairs.setdefault(result.office, []).append(
                 (result.standard, mine.rating, result.rating)
             )
-    return [(o, calibrate(pairs[o.code])) for o in catalog.list_offices(session) if o.code in pairs]
+    return [(o, calibrate(pairs[o.code])) for o in offices if o.code in pairs]
 
 
 @dataclass(frozen=True)
@@ -124,14 +168,12 @@ class TrendPoint:
 
 def office_trend(session: Session, office: str, years: range) -> list[TrendPoint]:
     """An office's achievement year by year (best available), with changes beyond noise."""
-    results = [r for r in load_results(session, years) if r.office == office]
-    return _trend(results, years)
+    return _trend(load_results(session, years, office=office), years)
 
 
 def standard_trend(session: Session, standard: str, years: range) -> list[TrendPoint]:
     """A standard's pass rate across offices year by year, with changes beyond noise."""
-    results = [r for r in load_results(session, years) if r.standard == standard]
-    return _trend(results, years)
+    return _trend(load_results(session, years, standard=standard), years)
 
 
 def _trend(results: list[Result], years: range) -> list[TrendPoint]:

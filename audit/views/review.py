@@ -47,6 +47,7 @@ def index() -> Any:
         principle=chosen["principle"],
         office_kind=chosen["office_kind"],
         city=chosen["city"],
+        with_calibrations=True,
     )
     survey = surveys.survey_year(
         db.session, current_user, year, surveys.survey_target(current_app.config)
@@ -55,7 +56,7 @@ def index() -> Any:
         "review/index.html",
         matrix=matrix,
         chosen=chosen,
-        calibrations=review.calibrations(db.session, year, chosen["city"]),
+        calibrations=matrix.calibrations,
         survey={office.code: figures for office, figures in survey.offices},
         principle_chart=principle_chart(matrix),
     )
