@@ -40,10 +40,10 @@ define PG_START
 endef
 PG_STOP = $(AS_PG) $(PG_BIN)/pg_ctl -D $(PG_DIR)/data stop -m fast >/dev/null
 
-# The database-facing tests again, on PostgreSQL.
-test-postgres: install-test translations system-test-deps
+# The whole suite again on PostgreSQL, but for tests/domain, which never sees a database.
+test-postgres: install-test translations system-test-deps $(AXE)
 	$(PG_START)
-	TEST_DATABASE_URL="$(PG_URL)" $(BIN)/pytest tests/services tests/web tests/cli tests/api; \
+	TEST_DATABASE_URL="$(PG_URL)" $(BIN)/pytest --ignore=tests/domain; \
 		status=$$?; $(PG_STOP); exit $$status
 
 # 20 clients saving the same audits for 60 s through gunicorn (4 workers), on SQLite and then
