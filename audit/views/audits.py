@@ -212,6 +212,8 @@ def save_section(audit_id: int, principle: str) -> Any:
     section = [r for r in audit.responses if r.principle_code == principle]
     if not section:
         abort(404)
+    # Only the entries shown again as posted are kept: with errors or conflicts. Any other
+    # standard, saved or untouched, is shown as saved now (render_edit) and never written back.
     forms: dict[str, ResponseForm] = {}
     conflicts: dict[str, audits.ResponseStale] = {}
     has_errors = False
@@ -220,11 +222,9 @@ def save_section(audit_id: int, principle: str) -> Any:
         if not (form.version.data or "").isdigit():
             abort(400)
         if is_untouched(form):
-            # Not this person's change: show what is saved now, never write it back.
-            forms[response.standard_code] = response_form(response)
             continue
-        forms[response.standard_code] = form
         if not form.validate():
+            forms[response.standard_code] = form
             has_errors = True
             continue
         try:
@@ -237,9 +237,11 @@ def save_section(audit_id: int, principle: str) -> Any:
                 int(form.version.data),
             )
         except audits.ResponseStale as stale:
+            forms[response.standard_code] = form
             conflicts[response.standard_code] = stale
             form.version.data = stale.response.version  # saving again overwrites, knowingly
         except audits.ResponseInvalid as invalid:
+            forms[response.standard_code] = form
             has_errors = True
             for error in invalid.errors:
                 field = getattr(form, error.field, None) or form.action_what
@@ -248,8 +250,7 @@ def save_section(audit_id: int, principle: str) -> Any:
             db.session.rollback()
             flash_error(error)
             return redirect(url_for("audits.show", audit_id=audit.id))
-        else:
-            forms[response.standard_code] = response_form(response)
+    saved = _("Saved.")  # before the commit expires the user, whose language it is in
     db.session.commit()
     if conflicts or has_errors:
         if conflicts:
@@ -263,8 +264,8 @@ def save_section(audit_id: int, principle: str) -> Any:
         if has_errors:
             flash(_("Some entries could not be saved: see the messages by each standard."), "error")
         return render_edit(audit, forms, 409 if conflicts else 422, conflicts)
-    flash(_("Saved."), "success")
-    return redirect(url_for("audits.edit", audit_id=audit.id, _anchor=principle))
+    flash(saved, "success")
+    return redirect(url_for("audits.edit", audit_id=audit_id, _anchor=principle))
 
 
 @bp.route("/<int:audit_id>/submit", methods=["POST"])
