@@ -45,7 +45,7 @@ class ProposalStatus(StrEnum):
 SUPPORT_YEARS = 2
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Result:
     """One accepted audit's result for one standard at one office in one fiscal year."""
 
@@ -267,12 +267,8 @@ def _support(
         return None
     counts = []
     for each in range(year - SUPPORT_YEARS + 1, year + 1):
-        assessed = [
-            best[(standard.code, o, each)]
-            for o in standard.offices
-            if (standard.code, o, each) in best
-            and best[(standard.code, o, each)].rating not in (None, Rating.NA)
-        ]
+        found = (best.get((standard.code, o, each)) for o in standard.offices)
+        assessed = [r for r in found if r is not None and r.rating not in (None, Rating.NA)]
         failing = sum(not r.rating.is_pass for r in assessed if r.rating is not None)
         counts.append((each, failing, len(assessed)))
     if all(
