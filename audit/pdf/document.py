@@ -43,14 +43,34 @@ def escape_text(value: object) -> str:
     return escape(str(value)).replace("\r\n", "\n").replace("\n", "<br/>")
 
 
+class CellParagraph(Paragraph):
+    """A paragraph that breaks its lines once per width.
+
+    A table wraps every cell to measure its rows, again to split them across pages and again
+    to draw them, always at the column's width; breaking Japanese text (each character
+    measured) is most of the time a document takes. The lines depend on the width alone.
+    """
+
+    _wrapped_width: float | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 (reportlab's names)
+        # (a split that found no room drops the lines: then they are broken again)
+        if availWidth == self._wrapped_width and hasattr(self, "blPara"):
+            return self.width, self.height
+        width, height = super().wrap(availWidth, availHeight)
+        # a width too narrow for any text is answered without lines: nothing to keep
+        self._wrapped_width = availWidth if width == availWidth and width > 0 else None
+        return width, height
+
+
 def text(value: object, style: Any = STYLES.cell) -> Paragraph:
     """A paragraph that prints ``value`` literally."""
-    return Paragraph(escape_text(value), style)
+    return CellParagraph(escape_text(value), style)
 
 
 def markup(template: str, style: Any = STYLES.cell, **values: object) -> Paragraph:
     """A paragraph from our own markup, with every value escaped: ``markup("<b>{x}</b>", x=…)``."""
-    return Paragraph(template.format(**{k: escape_text(v) for k, v in values.items()}), style)
+    return CellParagraph(template.format(**{k: escape_text(v) for k, v in values.items()}), style)
 
 
 #: a row taller than what is left of a page is split inside (``splitInRow``) only when this much
