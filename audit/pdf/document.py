@@ -43,34 +43,68 @@ def escape_text(value: object) -> str:
     return escape(str(value)).replace("\r\n", "\n").replace("\n", "<br/>")
 
 
+#: while a document is built, what its paragraphs of the same text and style share: the parsed
+#: text, and the lines it breaks into at a width. Most cells repeat (a scorecard's statuses,
+#: levels, owners and due dates: six in ten paragraphs), and parsing the mini-XML and breaking
+#: Japanese text, measured character by character, is most of the time a document takes.
+#: Emptied after each document, so that it holds one document's texts at the most.
+_shared: dict[tuple[Any, ...], Any] | None = None
+
+
 class CellParagraph(Paragraph):
-    """A paragraph that breaks its lines once per width.
+    """A paragraph that breaks its lines once per width, and shares them (see ``_shared``).
 
     A table wraps every cell to measure its rows, again to split them across pages and again
-    to draw them, always at the column's width; breaking Japanese text (each character
-    measured) is most of the time a document takes. The lines depend on the width alone.
+    to draw them, always at the column's width. The lines depend on the text, the style and
+    the width alone; reportlab only reads them once broken.
     """
 
+    #: (text, style) for a paragraph made by :func:`text` or :func:`markup` during a build;
+    #: None for the halves reportlab makes when it splits one across pages
+    _shared_key: tuple[str, Any] | None = None
     _wrapped_width: float | None = None
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 (reportlab's names)
         # (a split that found no room drops the lines: then they are broken again)
         if availWidth == self._wrapped_width and hasattr(self, "blPara"):
             return self.width, self.height
+        shared = _shared if self._shared_key is not None else None
+        key = (self._shared_key, availWidth)
+        if shared is not None and key in shared:
+            self._wrapWidths, self.blPara, self.width, self.height = shared[key]
+            self._wrapped_width = availWidth
+            return self.width, self.height
         width, height = super().wrap(availWidth, availHeight)
         # a width too narrow for any text is answered without lines: nothing to keep
         self._wrapped_width = availWidth if width == availWidth and width > 0 else None
+        if shared is not None and self._wrapped_width is not None:
+            shared[key] = (self._wrapWidths, self.blPara, width, height)
         return width, height
+
+
+def _paragraph(source: str, style: Any) -> Paragraph:
+    """A paragraph of our mini-XML, parsed once per document for each text and style."""
+    if _shared is None:
+        return CellParagraph(source, style)
+    key = (source, style)
+    parsed = _shared.get(key)
+    if parsed is None:
+        paragraph = CellParagraph(source, style)
+        _shared[key] = (paragraph.text, paragraph.style, paragraph.frags)
+    else:
+        paragraph = CellParagraph(parsed[0], parsed[1], frags=parsed[2])
+    paragraph._shared_key = key
+    return paragraph
 
 
 def text(value: object, style: Any = STYLES.cell) -> Paragraph:
     """A paragraph that prints ``value`` literally."""
-    return CellParagraph(escape_text(value), style)
+    return _paragraph(escape_text(value), style)
 
 
 def markup(template: str, style: Any = STYLES.cell, **values: object) -> Paragraph:
     """A paragraph from our own markup, with every value escaped: ``markup("<b>{x}</b>", x=…)``."""
-    return CellParagraph(template.format(**{k: escape_text(v) for k, v in values.items()}), style)
+    return _paragraph(template.format(**{k: escape_text(v) for k, v in values.items()}), style)
 
 
 #: a row taller than what is left of a page is split inside (``splitInRow``) only when this much
@@ -222,6 +256,11 @@ def build(
         invariant=int(invariant),
         initialFontName=REGULAR,
     )
+    global _shared
     with _build_lock:
-        doc.build(story(), canvasmaker=_footer_canvas(title, printed))
+        _shared = {}
+        try:
+            doc.build(story(), canvasmaker=_footer_canvas(title, printed))
+        finally:
+            _shared = None
     return buffer.getvalue()
