@@ -5,7 +5,16 @@ import json
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    get_template_attribute,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 from wtforms.fields.choices import SelectChoice
@@ -92,7 +101,14 @@ def show(audit_id: int) -> Any:
         comment_form=CommentForm(),
         suggested=audits.suggested_rating,
         target_of=audits.target_of,
+        rating_cells=rating_cells(),
     )
+
+
+def rating_cells() -> dict[Rating | None, str]:
+    """The ``rating`` macro's cell for each rating, made once: a page shows the same few."""
+    cell = get_template_attribute("_macros.html", "rating")
+    return {value: cell(value) for value in (None, *Rating)}
 
 
 def fingerprint(
