@@ -4,9 +4,7 @@ One query fetches every result of the years asked for; the domain picks the best
 (the external evaluation's where there is one) when asked to.
 """
 
-import gc
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from enum import StrEnum
 
 from sqlalchemy import String, select, type_coerce
@@ -85,33 +83,12 @@ def read_results(
     if standard is not None:
         query = query.where(response.standard_code == standard)
     sources, ratings = _SOURCES, _RATINGS
-    with _collector_paused():
-        return [
-            Result(
-                code, where, year, sources[source], ratings[rating], level, successes, trials, id_
-            )
-            for code, where, year, source, rating, level, successes, trials, id_ in (
-                session.execute(query).all()
-            )
-        ]
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while the rows and results are built.
-
-    They hold no reference cycles, but a national year is tens of thousands of new objects,
-    enough to set off a full collection (a walk over the whole heap) on most reads: that
-    doubled the read's time. Freed by reference counting, they never reach the collector.
-    """
-    if not gc.isenabled():  # paused further up (or by another thread): leave it to them
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
+    return [
+        Result(code, where, year, sources[source], ratings[rating], level, successes, trials, id_)
+        for code, where, year, source, rating, level, successes, trials, id_ in session.execute(
+            query
+        ).all()
+    ]
 
 
 def pick_results(results: list[Result], source: ResultSource) -> list[Result]:
