@@ -33,6 +33,7 @@ from audit.models import (
     AuditKind,
     AuditLogEntry,
     AuditStatus,
+    Level,
     Office,
     Principle,
     Response,
@@ -248,6 +249,26 @@ def create_audit(
     return audit
 
 
+def snapshot_row(
+    audit_id: int, position: int, standard: Standard, level: Level, principle_code: str
+) -> dict[str, Any]:
+    """A new response's columns: the standard's text and its level copied in, as scored."""
+    return {
+        "audit_id": audit_id,
+        "standard_id": standard.id,
+        "level": level.number,
+        "position": position,
+        "principle_code": principle_code,
+        "standard_code": standard.code,
+        "title_ja": standard.title_ja,
+        "title_en": standard.title_en,
+        "criterion_ja": level.criterion_ja,
+        "criterion_en": level.criterion_en,
+        "target_ppm": level.target_ppm,
+        "min_observations": level.min_observations,
+    }
+
+
 def build_audit(
     session: Session,
     office: Office,
@@ -291,19 +312,8 @@ def build_audit(
         level = standard.levels[level_number - 1]
         previous = carried.get(standard.id)
         rows.append(
-            {
-                "audit_id": audit.id,
-                "standard_id": standard.id,
-                "level": level_number,
-                "position": position,
-                "principle_code": standard.principle.code,
-                "standard_code": standard.code,
-                "title_ja": standard.title_ja,
-                "title_en": standard.title_en,
-                "criterion_ja": level.criterion_ja,
-                "criterion_en": level.criterion_en,
-                "target_ppm": level.target_ppm,
-                "min_observations": level.min_observations,
+            snapshot_row(audit.id, position, standard, level, standard.principle.code)
+            | {
                 "evidence": previous.evidence if previous else "",
                 "na_reason": previous.na_reason if previous else "",
             }

@@ -215,19 +215,10 @@ def _create_scale_audits(session: Session, this_year: int, scale: Scale) -> list
                         (year, this_year),
                     )
                     responses.append(
-                        {
-                            "audit_id": audit_id,
-                            "standard_id": standard.id,
-                            "level": level.number,
-                            "position": position,
-                            "principle_code": principle_of[standard.id],
-                            "standard_code": standard.code,
-                            "title_ja": standard.title_ja,
-                            "title_en": standard.title_en,
-                            "criterion_ja": level.criterion_ja,
-                            "criterion_en": level.criterion_en,
-                            "target_ppm": level.target_ppm,
-                            "min_observations": level.min_observations,
+                        audits.snapshot_row(
+                            audit_id, position, standard, level, principle_of[standard.id]
+                        )
+                        | {
                             "rating": drawn.rating,
                             "successes": drawn.counts[0],
                             "trials": drawn.counts[1],
