@@ -12,7 +12,7 @@ from audit.db import db
 from audit.domain.catalog import OfficeKind
 from audit.domain.fiscal_year import fiscal_year_of
 from audit.i18n import fiscal_year_label, localized
-from audit.services import exports, review, surveys
+from audit.services import catalog, exports, review, surveys
 from audit.services.results import ResultSource
 
 bp = Blueprint("review", __name__, url_prefix="/review")
@@ -85,9 +85,14 @@ def principle_chart(matrix: review.Matrix) -> dict[str, Any]:
 @requires(*CITYWIDE_ROLES)
 def trend(kind: str, code: str) -> Any:
     """An office's achievement, or a standard's pass rate across offices, over the years."""
+    if kind == "offices":
+        subject, load, name = catalog.get_office(db.session, code), review.office_trend, "name"
+    else:
+        subject, load, name = catalog.get_standard(db.session, code), review.standard_trend, "title"
+    if subject is None:
+        abort(404)
     year = request.args.get("year", type=int) or fiscal_year_of(date.today()) - 1
     years = range(year - TREND_YEARS + 1, year + 1)
-    load = review.office_trend if kind == "offices" else review.standard_trend
     points = load(db.session, code, years)
     chart = {
         "type": "line",
@@ -105,7 +110,13 @@ def trend(kind: str, code: str) -> Any:
         ],
     }
     return render_template(
-        "review/trend.html", code=code, year=year, kind=kind.rstrip("s"), trend=points, chart=chart
+        "review/trend.html",
+        code=code,
+        subject_name=localized(subject, name),
+        year=year,
+        kind=kind.rstrip("s"),
+        trend=points,
+        chart=chart,
     )
 
 

@@ -143,6 +143,24 @@ def test_the_review_shows_each_offices_survey_against_the_target(client, auth):
 
 
 @pytest.mark.parametrize(
+    ("path", "heading"),
+    [
+        ("/review/offices/kawasaki?year=2025", "区役所等の推移: 川崎区役所</h1>"),
+        ("/review/standards/C01?year=2025", '基準の推移: <span class="code">C01</span> '),
+    ],
+)
+def test_a_trend_is_headed_by_the_office_or_standard_it_shows(client, auth, path, heading):
+    auth.login("head")
+    assert heading in client.get(path).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/review/offices/nowhere", "/review/standards/NOPE"])
+def test_the_trend_of_an_unknown_office_or_standard_is_404(client, auth, path):
+    auth.login("head")
+    assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize(
     "path",
     ["/review/?year=2025", "/review/offices/kawasaki?year=2025", "/review/standards/C01?year=2025"],
 )
