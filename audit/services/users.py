@@ -122,8 +122,22 @@ def log_in(
     exists, so the answer never tells. A success clears the user name's failures.
     """
     now = now or utc_now()
-    since = now - throttle.window
     key, address = throttle_key(username), address[:64]
+    check_throttle(session, key, address, throttle, now)
+    user = authenticate(session, username, password)
+    if user is None:
+        record_failure(session, key, address, throttle, now)
+    else:
+        session.execute(delete(LoginFailure).where(LoginFailure.username == key))
+    session.flush()
+    return user
+
+
+def check_throttle(
+    session: Session, key: str, address: str, throttle: Throttle, now: datetime
+) -> None:
+    """Raise :class:`LoginThrottled` while the user name or the address has too many
+    failures within the window."""
     for column, value, limit in (
         (LoginFailure.username, key, throttle.per_account),
         (LoginFailure.address, address, throttle.per_address),
@@ -132,18 +146,18 @@ def log_in(
             count = session.scalar(
                 select(func.count())
                 .select_from(LoginFailure)
-                .where(column == value, LoginFailure.at >= since)
+                .where(column == value, LoginFailure.at >= now - throttle.window)
             )
             if count is not None and count >= limit:
                 raise LoginThrottled(N_("too many failed log-ins"))
-    user = authenticate(session, username, password)
-    if user is None:
-        session.execute(delete(LoginFailure).where(LoginFailure.at < since))
-        session.add(LoginFailure(username=key, address=address, at=now))
-    else:
-        session.execute(delete(LoginFailure).where(LoginFailure.username == key))
-    session.flush()
-    return user
+
+
+def record_failure(
+    session: Session, key: str, address: str, throttle: Throttle, now: datetime
+) -> None:
+    """Count a wrong password against the user name and the address; forget expired ones."""
+    session.execute(delete(LoginFailure).where(LoginFailure.at < now - throttle.window))
+    session.add(LoginFailure(username=key, address=address, at=now))
 
 
 def end_sessions(user: User) -> None:
@@ -151,9 +165,27 @@ def end_sessions(user: User) -> None:
     user.session_token = new_session_token()
 
 
-def change_password(session: Session, user: User, current: str, new: str) -> None:
-    """Change one's own password, given the current one; the user's other sessions end."""
+def change_password(
+    session: Session,
+    user: User,
+    current: str,
+    new: str,
+    address: str,
+    throttle: Throttle,
+    now: datetime | None = None,
+) -> None:
+    """Change one's own password, given the current one; the user's other sessions end.
+
+    A wrong current password counts as a failed log-in (someone at an unlocked screen must not
+    be able to guess it), and the same limits refuse further tries with
+    :class:`LoginThrottled`. Every refusal comes before anything else is changed.
+    """
+    now = now or utc_now()
+    key, address = throttle_key(user.username), address[:64]
+    check_throttle(session, key, address, throttle, now)
     if not check_password_hash(user.password_hash, current):
+        record_failure(session, key, address, throttle, now)
+        session.flush()
         raise UserError(N_("the current password is not correct"))
     check_password_length(new)
     user.password_hash = generate_password_hash(new)

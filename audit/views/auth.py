@@ -42,6 +42,19 @@ def login_throttle() -> users.Throttle:
     )
 
 
+def retry_after() -> dict[str, str]:
+    # The window is the longest wait: the oldest counted failure leaves it sooner.
+    return {"Retry-After": str(int(current_app.config["LOGIN_WINDOW"].total_seconds()))}
+
+
+def throttled_message() -> str:
+    return _(
+        "Too many failed log-ins with this user name or from this address. "
+        "Try again in %(minutes)s minutes.",
+        minutes=int(current_app.config["LOGIN_WINDOW"].total_seconds()) // 60,
+    )
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @public
 def login() -> Any:
@@ -57,17 +70,8 @@ def login() -> Any:
             login_throttle(),
         )
     except users.LoginThrottled:
-        # The window is the longest wait: the oldest counted failure leaves it sooner.
-        seconds = int(current_app.config["LOGIN_WINDOW"].total_seconds())
-        flash(
-            _(
-                "Too many failed log-ins with this user name or from this address. "
-                "Try again in %(minutes)s minutes.",
-                minutes=seconds // 60,
-            ),
-            "error",
-        )
-        return render_template("auth/login.html", form=form), 429, {"Retry-After": str(seconds)}
+        flash(throttled_message(), "error")
+        return render_template("auth/login.html", form=form), 429, retry_after()
     locale = session.get("locale")
     if user is not None and user.locale is None and locale:
         users.set_locale(user, locale)
@@ -101,10 +105,19 @@ def account() -> Any:
     if form.validate_on_submit():
         try:
             users.change_password(
-                db.session, current_user, form.current_password.data, form.new_password.data
+                db.session,
+                current_user,
+                form.current_password.data,
+                form.new_password.data,
+                request.remote_addr or "",
+                login_throttle(),
             )
-        except users.UserError as error:
+        except users.LoginThrottled:
             db.session.rollback()
+            form.current_password.errors.append(throttled_message())
+            return render_template("auth/account.html", form=form), 429, retry_after()
+        except users.UserError as error:
+            db.session.commit()  # the failure is counted; nothing else was changed
             form.current_password.errors.append(_(error.message, **error.params))
         else:
             db.session.commit()

@@ -108,7 +108,9 @@ def test_end_sessions_gives_a_new_token(session):
 def test_change_password(session):
     admin = session.scalar(select(User).where(User.username == "admin"))
     token = admin.session_token
-    users.change_password(session, admin, DEMO_PASSWORD, "a-new-password-2031")
+    users.change_password(
+        session, admin, DEMO_PASSWORD, "a-new-password-2031", "10.0.0.1", THROTTLE
+    )
     assert check_password_hash(admin.password_hash, "a-new-password-2031")
     assert admin.session_token != token
 
@@ -123,6 +125,37 @@ def test_change_password(session):
 def test_change_password_refuses(session, current, new, message):
     admin = session.scalar(select(User).where(User.username == "admin"))
     with pytest.raises(users.UserError) as error:
-        users.change_password(session, admin, current, new)
+        users.change_password(session, admin, current, new, "10.0.0.1", THROTTLE)
     assert error.value.message == message
+    assert check_password_hash(admin.password_hash, DEMO_PASSWORD)
+
+
+def test_wrong_current_passwords_count_as_failed_log_ins(session, log_in):
+    admin = session.scalar(select(User).where(User.username == "admin"))
+    for minutes in range(THROTTLE.per_account):
+        with pytest.raises(users.UserError):
+            users.change_password(
+                session,
+                admin,
+                "wrong-password",
+                "a-new-password-2031",
+                "10.0.0.9",
+                THROTTLE,
+                now=T0 + timedelta(minutes=minutes),
+            )
+        session.commit()
+
+    # Now even the right password is refused before it is checked, here and at the log-in.
+    with pytest.raises(users.LoginThrottled):
+        users.change_password(
+            session,
+            admin,
+            DEMO_PASSWORD,
+            "a-new-password-2031",
+            "10.0.0.9",
+            THROTTLE,
+            now=T0 + timedelta(minutes=5),
+        )
+    with pytest.raises(users.LoginThrottled):
+        log_in("admin", DEMO_PASSWORD, minutes=5)
     assert check_password_hash(admin.password_hash, DEMO_PASSWORD)

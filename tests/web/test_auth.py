@@ -257,6 +257,23 @@ def test_a_refused_password_change_changes_nothing(app, fields, error):
     log_in_client(app, "kawasaki", DEMO_PASSWORD)
 
 
+def test_guessing_the_current_password_is_throttled_like_a_log_in(app_factory):
+    app = app_factory(LOGIN_MAX_FAILURES_PER_ACCOUNT=3)
+    here = log_in_client(app)
+    for _attempt in range(3):
+        assert change_password(here, current="wrong-password").status_code == 200
+
+    refused = change_password(here)  # the right password, too late
+
+    assert refused.status_code == 429
+    assert "Retry-After" in refused.headers
+    assert "ログインの失敗が多すぎます" in refused.get_data(as_text=True)
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == "kawasaki"))
+        assert check_password_hash(user.password_hash, DEMO_PASSWORD)
+    assert post_login(app.test_client(), "kawasaki", DEMO_PASSWORD).status_code == 429
+
+
 def test_password_change_needs_a_csrf_token(app_factory):
     app = app_factory(WTF_CSRF_ENABLED=True)
     client = app.test_client()
