@@ -157,7 +157,8 @@ class IndicatorDefinition:
     phase_targets: Mapping[int, str] = field(default_factory=dict)
 
 
-def _definition_values(row: Indicator) -> dict[str, Any]:
+def definition_values(row: Indicator) -> dict[str, Any]:
+    """An indicator's definition as the audit trail records it and its form shows it."""
     return {
         "name_ja": row.name_ja,
         "name_en": row.name_en,
@@ -200,7 +201,7 @@ def save_indicator(
     if errors:
         raise IndicatorInvalid(errors)
     row = get_indicator(session, code)
-    before = _definition_values(row) if row is not None else None
+    before = definition_values(row) if row is not None else None
     if row is None:
         position = len(list_indicators(session))
         row = Indicator(code=code, position=position, phase_targets=[], years=[])
@@ -218,7 +219,7 @@ def save_indicator(
     ]
     for target in row.phase_targets:
         target.target_milli = to_milli(targets[target.phase])
-    after = _definition_values(row)
+    after = definition_values(row)
     if after != before:
         record_change(
             session,

@@ -73,24 +73,7 @@ def definition_form(row: Indicator | None) -> IndicatorForm:
             "Target of phase %(phase)s (FY%(year)s)", phase=phase, year=year
         )
     if row is not None and not form.is_submitted():
-        form.process(
-            data={
-                "code": row.code,
-                "name_ja": row.name_ja,
-                "name_en": row.name_en,
-                "unit": row.unit,
-                "direction": row.direction.value,
-                "places": row.places,
-                "definition_ja": row.definition_ja,
-                "definition_en": row.definition_en,
-                **{
-                    f"phase_{p.phase}": str(
-                        indicators.value_text(indicators.from_milli(p.target_milli))
-                    )
-                    for p in row.phase_targets
-                },
-            }
-        )
+        form.process(data={"code": row.code, **indicators.definition_values(row)})
     return form
 
 

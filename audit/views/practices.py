@@ -16,44 +16,56 @@ from audit.services import ServiceError, catalog, practices
 bp = Blueprint("practices", __name__, url_prefix="/practices")
 
 
-@bp.route("/", methods=["GET", "POST"])
-@requires(*ALL_ROLES)
-def index() -> Any:
-    if request.method == "POST" and current_user.role != Role.COMMITTEE:
-        abort(403)  # practices are shared by an office's committee members
-    standards = catalog.list_standards(db.session)
+def render_index(form: PracticeForm | None) -> str:
     code = request.args.get("standard") or None
-    form = None
-    if current_user.role == Role.COMMITTEE:
-        form = PracticeForm(standard=code)
-        form.standard.choices = [
-            SelectChoice(s.code, f"{s.code} {localized(s, 'title')}") for s in standards
-        ]
-        if form.validate_on_submit():
-            try:
-                practices.share_practice(
-                    db.session,
-                    current_user,
-                    form.standard.data,
-                    form.what.data,
-                    form.since.data,
-                    form.effect.data,
-                )
-            except ServiceError as error:
-                db.session.rollback()
-                flash(_(error.message, **error.params), "error")
-            else:
-                db.session.commit()
-                flash(_("The practice was shared."), "success")
-                return redirect(url_for("practices.index", standard=form.standard.data))
     return render_template(
         "practices/index.html",
         practices=practices.list_practices(db.session, code),
-        standards=standards,
+        standards=catalog.list_standards(db.session),
         code=code,
         form=form,
         button=EmptyForm(),
     )
+
+
+def practice_form() -> PracticeForm:
+    form = PracticeForm(standard=request.args.get("standard") or None)
+    form.standard.choices = [
+        SelectChoice(s.code, f"{s.code} {localized(s, 'title')}")
+        for s in catalog.list_standards(db.session)
+    ]
+    return form
+
+
+@bp.route("/")
+@requires(*ALL_ROLES)
+def index() -> Any:
+    """Every office's practices; a committee member also gets the form to share one."""
+    return render_index(practice_form() if current_user.role == Role.COMMITTEE else None)
+
+
+@bp.route("/", methods=["POST"])
+@requires(Role.COMMITTEE)
+def share() -> Any:
+    form = practice_form()
+    if form.validate_on_submit():
+        try:
+            practices.share_practice(
+                db.session,
+                current_user,
+                form.standard.data,
+                form.what.data,
+                form.since.data,
+                form.effect.data,
+            )
+        except ServiceError as error:
+            db.session.rollback()
+            flash(_(error.message, **error.params), "error")
+        else:
+            db.session.commit()
+            flash(_("The practice was shared."), "success")
+            return redirect(url_for("practices.index", standard=form.standard.data))
+    return render_index(form)
 
 
 @bp.route("/<int:practice_id>/adopt", methods=["POST"])

@@ -92,10 +92,8 @@ CASES: dict[str, list[Case]] = {
             body={"status": "in_progress"},
         )
     ],
-    "practices.index": [
-        Case("GET", "/practices/", EVERYONE),
-        Case("POST", "/practices/", only(COMMITTEE)),
-    ],
+    "practices.index": [Case("GET", "/practices/", EVERYONE)],
+    "practices.share": [Case("POST", "/practices/", only(COMMITTEE))],
     "practices.adopt": [Case("POST", "/practices/{practice}/adopt", only(COMMITTEE))],
     "review.index": [Case("GET", "/review/", CITYWIDE)],
     "review.trend": [
