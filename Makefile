@@ -11,17 +11,35 @@ TEST_DEBS := postgresql poppler-utils chromium fonts-morisawa-bizud-gothic $(if 
 # Debian packages the benchmarks need (wrk: the throughput runs).
 BENCH_DEBS := wrk
 
-.PHONY: bench load run test test-postgres install install-test system-test-deps translations lint format i18n-extract clean
+.PHONY: bench load run test test-deps test-postgres test-clock smoke install install-test system-test-deps translations lint format i18n-extract clean
 
 run: install instance/config.py translations
 	$(FLASK) init
 	$(FLASK) demo
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: install-test instance/config.py translations system-test-deps $(AXE)
+test: test-deps
 	$(BIN)/ruff check .
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 	$(MAKE) --no-print-directory test-postgres
+
+# Everything the tests need, installed: the app and its test dependencies, the compiled catalogs,
+# the Debian packages and axe-core.
+test-deps: install-test instance/config.py translations system-test-deps $(AXE)
+
+# The tests that prove an install on a fresh machine (.ci/run runs them there through
+# ../shared/tools/fresh-machine): the wheel, the schema, a PDF with its fonts, the browser, on
+# SQLite and then on PostgreSQL, after every install step `make test` takes.
+SMOKE_TESTS := tests/test_packaging.py tests/test_migrations.py \
+	tests/pdf/test_scorecard.py::test_a_pdf_with_the_font_embedded_and_nothing_else \
+	tests/e2e/test_journeys.py::test_auditor_creates_an_external_evaluation_and_prints_its_scorecard
+smoke:
+	$(MAKE) --no-print-directory test PYTEST_ARGS="$(SMOKE_TESTS)"
+
+# The suite (SQLite) with the clock moved: TEST_TODAY=2027-05-01 make test-clock. Nothing in
+# it may depend on the day it runs; .ci/run tries the dates after the next two 1 Aprils.
+test-clock: test-deps
+	AUDIT_TEST_TODAY=$(TEST_TODAY) $(BIN)/pytest $(PYTEST_ARGS)
 
 # A throwaway PostgreSQL server on a local socket, from Debian's packages: PG_START starts a
 # fresh one, PG_STOP stops it; test-postgres and load run against it.
@@ -41,9 +59,9 @@ endef
 PG_STOP = $(AS_PG) $(PG_BIN)/pg_ctl -D $(PG_DIR)/data stop -m fast >/dev/null
 
 # The whole suite again on PostgreSQL, but for tests/domain, which never sees a database.
-test-postgres: install-test translations system-test-deps $(AXE)
+test-postgres: test-deps
 	$(PG_START)
-	TEST_DATABASE_URL="$(PG_URL)" $(BIN)/pytest --ignore=tests/domain; \
+	TEST_DATABASE_URL="$(PG_URL)" $(BIN)/pytest --ignore=tests/domain $(PYTEST_ARGS); \
 		status=$$?; $(PG_STOP); exit $$status
 
 # 20 clients saving the same audits for 60 s through gunicorn (4 workers), on SQLite and then

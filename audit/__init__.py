@@ -13,7 +13,13 @@ csrf = CSRFProtect()
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: config, database, languages, CSRF, headers, log-in, blueprints, CLI, PDF."""
-    app = Flask(__name__, instance_relative_config=True)
+    # An installed copy has no repository around it: AUDIT_INSTANCE_PATH says where its
+    # instance folder (config.py, the SQLite file) is; Flask's default is <prefix>/var/.
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("AUDIT_INSTANCE_PATH") or None,
+        instance_relative_config=True,
+    )
     load_config(app, test_config)
 
     from audit import access, cli, db, headers, i18n, labels, pdf, views
@@ -45,6 +51,7 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
         for name, key in (
             ("DATABASE_URL", "SQLALCHEMY_DATABASE_URI"),
             ("SECRET_KEY", "SECRET_KEY"),
+            ("CHECKLISTS_DIR", "CHECKLISTS_DIR"),
         ):
             if os.environ.get(name):
                 app.config[key] = os.environ[name]

@@ -2,6 +2,7 @@
 
 import json
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -63,11 +64,23 @@ def _load(paths: list[str]) -> catalog.CatalogPlan:
 
 
 @click.command("init")
+@click.option(
+    "--checklists",
+    "folder",
+    type=click.Path(file_okay=False),
+    help="The catalog's folder (default: CHECKLISTS_DIR).",
+)
 @with_appcontext
-def init_command() -> None:
+def init_command(folder: str | None) -> None:
     """Create or upgrade the database schema and load the checklists folder."""
+    folder = folder or current_app.config["CHECKLISTS_DIR"]
+    if not Path(folder).is_dir():
+        raise click.ClickException(
+            f"No checklists folder at {folder}: pass --checklists FOLDER or set CHECKLISTS_DIR "
+            "(an installed copy has no checkout around it)."
+        )
     upgrade(directory=current_app.config["MIGRATIONS_DIR"])
-    _load([current_app.config["CHECKLISTS_DIR"]])
+    _load([folder])
 
 
 checklists_group = AppGroup("checklists", help="Check and load the catalog's checklist files.")
@@ -145,7 +158,7 @@ def token_command(username: str) -> None:
 @with_appcontext
 def demo_command(scale: str) -> None:
     """Create the demo users listed in the README and three years of demo audits."""
-    created = demo.create_demo_data(db.session, scale=demo.Scale(scale))
+    created = demo.create_demo_data(db.session, today=date.today(), scale=demo.Scale(scale))
     db.session.commit()
     click.echo(f"Demo data created: {', '.join(created) or 'none (it exists)'}.")
     click.echo(f"Password for every demo user: {demo.DEMO_PASSWORD}")

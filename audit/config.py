@@ -7,7 +7,9 @@ from decimal import Decimal
 SECRET_KEY = "dev"
 #: the database; None means the SQLite file ``instance/audit.sqlite``
 SQLALCHEMY_DATABASE_URI: str | None = None
-#: the folder ``flask init`` loads the catalog from, relative to the repository root
+#: the folder ``flask init`` loads the catalog from; a source checkout's ``checklists/`` unless
+#: instance/config.py or the CHECKLISTS_DIR environment variable says otherwise (an installed
+#: copy has no checkout around it)
 CHECKLISTS_DIR = "checklists"
 
 #: Japanese first; English selectable per user

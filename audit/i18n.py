@@ -1,5 +1,7 @@
 """Languages: Japanese by default, English selectable and remembered per user."""
 
+from pathlib import Path
+
 from flask import Flask, current_app, session
 from flask_babel import Babel, get_locale, gettext, lazy_gettext
 from flask_login import current_user
@@ -37,7 +39,28 @@ def localized(row: object, name: str) -> str:
     return str(getattr(row, f"{name}_ja"))
 
 
+def check_catalogs(app: Flask) -> None:
+    """Refuse to start without the default language's compiled catalog.
+
+    Flask-Babel would fall back to the English source strings without a word, under
+    ``<html lang="ja">``: an install that forgot the catalogs must fail where it is made.
+    """
+    locale = app.config["BABEL_DEFAULT_LOCALE"]
+    if locale == "en":
+        return
+    folders = app.config.get("BABEL_TRANSLATION_DIRECTORIES", "translations").split(";")
+    catalogs = [
+        Path(app.root_path, folder, locale, "LC_MESSAGES", "messages.mo") for folder in folders
+    ]
+    if not any(path.is_file() for path in catalogs):
+        raise RuntimeError(
+            f"The {locale} message catalog is missing ({catalogs[0]}): in a checkout run "
+            "`make translations`; an installed package carries it, so reinstall it."
+        )
+
+
 def init_app(app: Flask) -> None:
+    check_catalogs(app)
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals.update(
         fiscal_year_label=fiscal_year_label,

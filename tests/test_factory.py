@@ -80,3 +80,8 @@ def test_concurrent_writers_lose_no_update(tmp_path: Path):
     assert [worker.wait(timeout=120) for worker in workers] == [0, 0, 0, 0]
     with app.app_context():
         assert db.session.execute(text("SELECT n FROM counter")).scalar() == 200
+
+
+def test_the_app_refuses_to_start_without_the_default_language_catalog(tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError, match="The ja message catalog is missing"):
+        create_app({"TESTING": True, "BABEL_TRANSLATION_DIRECTORIES": str(tmp_path)})
