@@ -2,7 +2,8 @@
 
 Every view carries exactly one access rule, set by :func:`requires` or :func:`public`;
 ``tests/web/test_access.py`` fails when a route has none. Queries for office-scoped data go
-through :func:`visible_office_ids`, so that another office's objects are simply not found.
+through :func:`audit.services.scope.visible_office_ids`, so that another ward's objects are simply
+not found.
 """
 
 import hmac
@@ -14,12 +15,17 @@ from typing import Any, TypeVar
 from flask import Flask, abort, current_app, flash, redirect, request, session, url_for
 from flask_login import LoginManager, current_user, logout_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from audit.db import db
-from audit.i18n import _, _l
-from audit.models import ApiToken, Role, User
+from audit.i18n import _, _l, city_today
+from audit.models import ApiToken, Office, Role, User, utc_now
+from audit.services.scope import CITYWIDE_ROLES, visible_office_ids
 from audit.services.users import hash_token
+
+#: the views' one place for access: the rule decorators, and the scope the services apply
+__all__ = ["ALL_ROLES", "CITYWIDE_ROLES", "public", "requires", "visible_office_ids"]
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
@@ -28,8 +34,6 @@ login_manager.login_message_category = "info"
 
 View = TypeVar("View", bound=Callable[..., Any])
 ALL_ROLES = tuple(Role)
-#: the roles that read every office's data
-CITYWIDE_ROLES = (Role.HEAD, Role.AUDITOR, Role.ADMIN)
 
 
 def requires(*roles: Role) -> Callable[[View], View]:
@@ -58,14 +62,13 @@ def public(view: View) -> View:
     return view
 
 
-def visible_office_ids(user: User | None) -> list[int] | None:
-    """The offices whose data the user may see: None for all, else a committee member's own.
+#: a user with their ward's offices, in the one statement that loads them for a request
+WITH_WARD = joinedload(User.office).joinedload(Office.branches)
 
-    ``user`` None is the command line, which sees every office.
-    """
-    if user is None or user.role in CITYWIDE_ROLES:
-        return None
-    return [user.office_id] if user.office_id is not None else []
+
+def may_sign_in(user: User | None) -> bool:
+    """An enabled user within their membership (an account past its end date is shut)."""
+    return user is not None and user.is_active and user.is_member_on(city_today())
 
 
 @login_manager.user_loader
@@ -79,22 +82,31 @@ def load_user(session_id: str) -> User | None:
     user_id, _sep, token = session_id.partition(":")
     if not user_id.isdigit() or not token:
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.is_active:
+    query = select(User).options(WITH_WARD).where(User.id == int(user_id))
+    user = db.session.scalars(query).unique().one_or_none()
+    if user is None or not may_sign_in(user):
         return None
     return user if hmac.compare_digest(user.session_token, token) else None
 
 
 @login_manager.request_loader
 def load_user_from_token(req: Any) -> User | None:
-    """Authenticate API calls by ``Authorization: Bearer <token>``; only under /api/."""
+    """Authenticate API calls by ``Authorization: Bearer <token>``; only under /api/.
+
+    A token counts until it expires or is revoked, and only while its user may sign in.
+    """
     header = req.headers.get("Authorization", "")
     if not req.path.startswith("/api/") or not header.startswith("Bearer "):
         return None
-    token = db.session.scalar(
-        select(ApiToken).where(ApiToken.token_hash == hash_token(header.removeprefix("Bearer ")))
+    query = (
+        select(ApiToken)
+        .options(joinedload(ApiToken.user).options(WITH_WARD))
+        .where(ApiToken.token_hash == hash_token(header.removeprefix("Bearer ")))
     )
-    return token.user if token is not None and token.user.is_active else None
+    token = db.session.scalars(query).unique().one_or_none()
+    if token is None or not token.is_valid_at(utc_now()) or not may_sign_in(token.user):
+        return None
+    return token.user
 
 
 #: the session key holding when the logged-in user last made a request (Unix seconds)

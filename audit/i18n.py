@@ -1,6 +1,8 @@
 """Languages: Japanese by default, English selectable and remembered per user."""
 
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, session
 from flask_babel import Babel, get_locale, gettext, lazy_gettext
@@ -24,6 +26,11 @@ def select_locale() -> str:
     if session.get("locale") in languages:
         return str(session["locale"])
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def city_today() -> date:
+    """Today in the city's time zone (a server keeping UTC is a day behind until 09:00 JST)."""
+    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 
 def fiscal_year_label(year: int) -> str:

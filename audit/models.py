@@ -6,7 +6,7 @@ from enum import StrEnum
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy import Enum as SqlEnum
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -85,7 +85,16 @@ class Office(db.Model):
     #: national-scale demo adds offices of other cities (``demo --scale national``)
     city: Mapped[str] = mapped_column(String(32), default="", server_default="", index=True)
 
-    parent: Mapped["Office | None"] = relationship(remote_side=[id], lazy="raise_on_sql")
+    parent: Mapped["Office | None"] = relationship(
+        remote_side=[id], lazy="raise_on_sql", back_populates="branches"
+    )
+    #: a ward office's branch and sub-offices (loaded with the logged-in user's ward)
+    branches: Mapped[list["Office"]] = relationship(back_populates="parent")
+
+    @property
+    def ward_id(self) -> int:
+        """The ward office this office belongs to: its parent, or itself for a ward office."""
+        return self.parent_id if self.parent_id is not None else self.id
 
 
 class Principle(db.Model):
@@ -172,13 +181,31 @@ class LevelInForce(db.Model):
 
 class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: the log-in name; people see ``name`` instead
     username: Mapped[str] = mapped_column(String(64), unique=True)
+    #: empty for a user who signs in through the city's directory (LDAP)
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(_enum(Role))
-    #: a committee member's office; None for the citywide roles
+    #: the ward office a committee member works for (with its branch and sub-offices), or the
+    #: ward a division head serves; None for auditors, administrators and citywide heads
     office_id: Mapped[int | None] = mapped_column(ForeignKey("office.id"))
+    #: 氏名, as pages and printed sign-off blocks show the person
+    name: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    #: 職名 (e.g. 区民サービス部長)
+    title: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    #: 所属 (the section)
+    section: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    email: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    #: the membership: from this day (usually 1 April) until ``member_until`` (None: open)
+    member_from: Mapped[date | None]
+    member_until: Mapped[date | None]
+    #: a one-time password set by an administrator: the next log-in must change it
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: "local" (a password kept here) or "directory" (signs in through LDAP)
+    auth_source: Mapped[str] = mapped_column(String(16), default="local", server_default="local")
     #: chosen UI language; None follows the browser, then Japanese
     locale: Mapped[str | None] = mapped_column(String(8))
+    #: False once an administrator disabled the user: sessions and tokens stop at once
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
     #: part of every session's id (see get_id); a new value ends all the user's sessions
@@ -189,6 +216,17 @@ class User(UserMixin, db.Model):
     def get_id(self) -> str:
         """What the session stores: the id and the session token, so rotating the token logs out."""
         return f"{self.id}:{self.session_token}"
+
+    @property
+    def display_name(self) -> str:
+        """How people see the user: the 氏名, or the log-in name while none is recorded."""
+        return self.name or self.username
+
+    def is_member_on(self, day: date) -> bool:
+        """Whether the membership covers ``day`` (an account past its end date is shut)."""
+        return (self.member_from is None or self.member_from <= day) and (
+            self.member_until is None or day <= self.member_until
+        )
 
 
 class LoginFailure(db.Model):
@@ -205,11 +243,20 @@ class LoginFailure(db.Model):
 class ApiToken(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    #: what the owner calls it (the script or system that uses it)
+    name: Mapped[str] = mapped_column(String(100), default="", server_default="")
     #: SHA-256 of the token; the token itself is shown once and never stored
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    #: refused from this moment; None never expires (tokens issued before expiries existed)
+    expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    #: set by a revocation, a password change or disabling the user
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     user: Mapped[User] = relationship(lazy="joined")
+
+    def is_valid_at(self, moment: datetime) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or moment < self.expires_at)
 
 
 class AuditLogEntry(db.Model):
