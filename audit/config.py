@@ -48,3 +48,35 @@ MAX_FORM_MEMORY_SIZE = MAX_CONTENT_LENGTH
 #: below it and still count as met (domain-notes §4.3); both are shown on the survey page
 SURVEY_TARGET = Decimal("0.98")
 SURVEY_TOLERANCE = Decimal("0.025")
+
+#: signing in with the city's directory (README, "Sign-in with the city's directory"): its
+#: server, ``ldap://host:389`` or ``ldaps://host:636`` (the password crosses the network: use
+#: ldaps outside a test network); None: only users kept here sign in
+LDAP_URI: str | None = None
+#: find a user by binding to this DN with ``{username}`` filled in (OpenLDAP:
+#: ``uid={username},ou=people,dc=example,dc=jp``); None: search for them instead (AD)
+LDAP_USER_DN: str | None = None
+#: the service account that searches (None: an anonymous search)
+LDAP_BIND_DN: str | None = None
+#: its password
+LDAP_BIND_PASSWORD: str | None = None
+#: where users are searched for (e.g. ``ou=staff,dc=city,dc=local``)
+LDAP_SEARCH_BASE: str | None = None
+#: which entry is the user, ``{username}`` filled in (escaped); OpenLDAP: ``(uid={username})``
+LDAP_USER_FILTER = "(sAMAccountName={username})"
+#: a user's groups are their memberOf values and, when this is set, the groupOfNames under it
+#: that list them as a member (OpenLDAP keeps no memberOf without its overlay)
+LDAP_GROUPS_BASE: str | None = None
+#: which group signs in with which role, the first the user is in winning; a user in none is
+#: refused. E.g. ``[{"group": "cn=kawasaki-committee,ou=groups,dc=example,dc=jp",
+#: "role": "committee", "ward": "kawasaki"}, {"group": "cn=heads,…", "role": "head"}]``
+LDAP_GROUP_ROLES: list[dict[str, str]] = []
+#: the attributes a new user's user name, 氏名, 職名, 所属 and e-mail are read from, by key
+#: (username, name, title, section, email), each a list tried in order; what is not given
+#: keeps its default (``directory.ATTRIBUTES``: AD's names, then OpenLDAP's)
+LDAP_ATTRIBUTES: dict[str, list[str]] = {}
+#: seconds to wait for the directory to connect, and to answer; then the sign-in is refused
+LDAP_TIMEOUT = 5
+#: the CA certificate (PEM) that signed the directory's ldaps certificate, when the system's
+#: trusted CAs do not include it (a city's own CA)
+LDAP_CA_FILE: str | None = None

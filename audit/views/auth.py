@@ -18,8 +18,8 @@ from flask_login import current_user, login_user, logout_user
 from audit.access import ALL_ROLES, public, requires
 from audit.db import db
 from audit.forms import LoginForm, PasswordForm
-from audit.i18n import _
-from audit.services import users
+from audit.i18n import _, city_today
+from audit.services import directory, users
 
 bp = Blueprint("auth", __name__)
 
@@ -39,6 +39,26 @@ def login_throttle() -> users.Throttle:
         per_account=config["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
         per_address=config["LOGIN_MAX_FAILURES_PER_ADDRESS"],
         window=config["LOGIN_WINDOW"],
+    )
+
+
+def city_directory() -> users.Directory | None:
+    """The city's directory users may sign in with, when LDAP_URI names one."""
+    config = current_app.config
+    if not config["LDAP_URI"]:
+        return None
+    return directory.ldap_directory(
+        config["LDAP_URI"],
+        user_dn=config["LDAP_USER_DN"],
+        bind_dn=config["LDAP_BIND_DN"],
+        bind_password=config["LDAP_BIND_PASSWORD"],
+        search_base=config["LDAP_SEARCH_BASE"],
+        user_filter=config["LDAP_USER_FILTER"],
+        groups_base=config["LDAP_GROUPS_BASE"],
+        group_roles=config["LDAP_GROUP_ROLES"],
+        attributes=config["LDAP_ATTRIBUTES"],
+        timeout=config["LDAP_TIMEOUT"],
+        ca_file=config["LDAP_CA_FILE"],
     )
 
 
@@ -68,6 +88,8 @@ def login() -> Any:
             form.password.data,
             request.remote_addr or "",
             login_throttle(),
+            directory=city_directory(),
+            today=city_today(),
         )
     except users.LoginThrottled:
         flash(throttled_message(), "error")
