@@ -1,4 +1,5 @@
-"""Comparing results: changes beyond noise, and self-audit against external evaluation."""
+"""Comparing results: changes beyond noise, self-audit against external evaluation, and what
+stands where an office has no results (the state of its audit)."""
 
 from collections import Counter
 from collections.abc import Iterable
@@ -10,6 +11,48 @@ from audit.domain.scoring import Observed, Rating
 
 #: fewer paired standards than this and Cohen's κ is not shown: it says little
 MIN_PAIRS_FOR_KAPPA = 10
+
+
+class ResultState(StrEnum):
+    """What stands where an office's results of a year would be: each its own word.
+
+    Only an accepted audit gives results; every other state says honestly why there are none,
+    so that a submitted audit waiting for acceptance is never taken for one not handed in.
+    """
+
+    ACCEPTED = "accepted"  # 承認済み: the results are shown
+    SUBMITTED = "submitted"  # 提出済み（未承認）: handed in, not yet accepted
+    RETURNED = "returned"  # 差戻し: sent back to the office with a comment
+    DRAFT = "draft"  # 作成中: being prepared
+    NOT_STARTED = "not_started"  # 未作成: no audit, in a year others were audited
+    NO_RECORD = "no_record"  # 記録なし: a year before any audit was recorded
+    NOT_ASSESSED = "not_assessed"  # an accepted audit without this standard
+    FILTERED_OUT = "filtered_out"  # 表示対象外: hidden by the page's filter
+
+
+#: the states of an audit, most advanced first: an office's state is its most advanced audit's
+_PROGRESS = (ResultState.ACCEPTED, ResultState.SUBMITTED, ResultState.RETURNED, ResultState.DRAFT)
+
+
+def result_state(
+    audits: Iterable[tuple[str, bool]], year: int, first_year: int | None
+) -> ResultState:
+    """The state of an office's (or a city's) results in a fiscal year.
+
+    :param audits: (status, is_returned) of each audit counted: status as stored ("draft",
+        "submitted", "accepted"); a draft that was sent back is returned.
+    :param first_year: the first fiscal year any audit was recorded for; None when none was.
+    """
+    found = {
+        ResultState.RETURNED if status == ResultState.DRAFT and returned else ResultState(status)
+        for status, returned in audits
+    }
+    for state in _PROGRESS:
+        if state in found:
+            return state
+    if first_year is None or year < first_year:
+        return ResultState.NO_RECORD
+    return ResultState.NOT_STARTED
 
 
 class Change(StrEnum):

@@ -150,12 +150,24 @@ def achievement(ratings: Iterable[Rating | None]) -> Achievement:
     return Achievement(passed, applicable, partial)
 
 
-def percent(rate: Decimal | None, places: int = 1) -> str:
-    """A rate as a percentage for people: Decimal('0.9') → '90.0%'; None → '—'."""
+def percent(rate: Decimal | None, places: int = 1, *, target: Decimal | None = None) -> str:
+    """A rate as a percentage for people: Decimal('0.9') → '90.0%'; None → '—'.
+
+    Shown against a ``target``, it has at least as many places as the target has: a rate or
+    interval held to 99.99% printed as 100.0% would hide the very difference that matters.
+    """
     if rate is None:
         return "—"
+    if target is not None:
+        places = max(places, target_places(target))
     exponent = Decimal(1).scaleb(-places)
     return f"{(rate * 100).quantize(exponent, rounding=ROUND_HALF_UP)}%"
+
+
+def target_places(target: Decimal) -> int:
+    """The decimal places of a target as a percentage: 0.9 → 0, 0.985 → 1, 0.9999 → 2."""
+    exponent = (target * 100).normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
 # --- one response: what is wrong with it, and what is still missing ---------------------

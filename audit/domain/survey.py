@@ -23,7 +23,7 @@ from enum import StrEnum
 
 from audit.domain.catalog import N_
 from audit.domain.fiscal_year import parse_fiscal_year
-from audit.domain.scoring import FieldError, Observed
+from audit.domain.scoring import FieldError, Observed, wilson_interval
 
 #: the satisfaction rate the city aims at (区役所利用者のサービス満足度: 98.0%以上)
 DEFAULT_TARGET = Decimal("0.98")
@@ -203,9 +203,18 @@ def pool(counts: Iterable[SurveyCounts | None]) -> SurveyCounts | None:
 
 
 class TargetStatus(StrEnum):
-    MET = "met"  # 達成: the interval's lower bound is within the tolerance of the target
-    CONSISTENT = "consistent"  # 概ね達成: the interval holds the target
-    BELOW = "below"  # 未達成: the whole interval lies below the target
+    """The 95% interval's verdict on the target: how sure the comparison is."""
+
+    MET = "met"  # the interval's lower bound is within the tolerance of the target
+    CONSISTENT = "consistent"  # the interval holds the target
+    BELOW = "below"  # the whole interval lies below the target
+
+
+class TargetComparison(StrEnum):
+    """The observed rate against the target, plainly: what a headline says first."""
+
+    AT_OR_ABOVE = "at_or_above"  # 目標以上
+    BELOW = "below"  # 目標未満
 
 
 @dataclass(frozen=True)
@@ -229,6 +238,19 @@ class SatisfactionTarget:
         if interval.low >= self.threshold:
             return TargetStatus.MET
         return TargetStatus.CONSISTENT
+
+    def compare(self, observed: Observed) -> TargetComparison:
+        """At or above the target when the observed rate reaches it, else below."""
+        return (
+            TargetComparison.AT_OR_ABOVE if observed.rate >= self.rate else TargetComparison.BELOW
+        )
+
+    def is_for_reference(self, observed: Observed) -> bool:
+        """Too few answers for the interval ever to show the target met: even all of them
+        satisfied would leave the lower bound under target − tolerance (at 98% and 2.5
+        points, fewer than 82), so the interval's verdict is for reference only."""
+        trials = observed.trials
+        return wilson_interval(trials, trials).low < self.threshold
 
 
 @dataclass(frozen=True)
@@ -259,6 +281,14 @@ class SurveyFigures:
     @property
     def status(self) -> TargetStatus | None:
         return self.target.status_of(self.counts.satisfaction) if self.counts else None
+
+    @property
+    def comparison(self) -> TargetComparison | None:
+        return self.target.compare(self.counts.satisfaction) if self.counts else None
+
+    @property
+    def is_for_reference(self) -> bool:
+        return self.counts is not None and self.target.is_for_reference(self.counts.satisfaction)
 
 
 def read_count(text: str, column: str) -> int | FieldError:

@@ -87,7 +87,7 @@ def _standard_cell(item: ChecklistItem) -> list[Flowable]:
             text(
                 _(
                     "target %(target)s, at least %(n)s observations",
-                    target=percent(item.target, 0),
+                    target=percent(item.target, 0, target=item.target),
                     n=item.min_observations or 1,
                 ),
                 STYLES.cell_small,

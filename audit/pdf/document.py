@@ -18,10 +18,11 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table
 
 from audit.domain.catalog import Text
 from audit.i18n import _
+from audit.labels import person_label
 from audit.pdf import styles
 from audit.pdf.fonts import BOLD, REGULAR, register_fonts
 from audit.pdf.styles import STYLES
-from audit.pdf.values import Printed
+from audit.pdf.values import PersonName, Printed
 
 #: reportlab keeps state in module globals while it builds (font subsets among them): one
 #: document at a time per process, so that a threaded server cannot mix two documents up
@@ -36,6 +37,11 @@ def locale() -> str:
 def local(value: Text) -> str:
     """A bilingual text in the reader's language (English falls back to Japanese)."""
     return value.in_locale(locale())
+
+
+def person(who: PersonName) -> str:
+    """Someone as the reader names them: the name, else role and office in their language."""
+    return person_label(who.role, local(who.office) if who.office else None, who.name)
 
 
 def escape_text(value: object) -> str:

@@ -4,7 +4,7 @@ A cover; the offices × standards matrix, split across pages with its header rep
 comparison per principle; the visitor survey against its target; the proposals still to be
 decided with the evidence they rest on; the decisions taken; the standards that need support.
 Every figure comes from accepted audits; an office without one is missing, which is neither
-a pass nor a fail.
+a pass nor a fail, and says the state its audit is in instead.
 """
 
 import math
@@ -14,18 +14,20 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Spacer, Table
 
 from audit.domain.ratchet import Evidence, ProposalKind
+from audit.domain.review import ResultState
 from audit.domain.scoring import Achievement, Rating, percent
-from audit.domain.survey import SurveyFigures, TargetStatus
+from audit.domain.survey import SurveyFigures, TargetComparison
 from audit.i18n import _, fiscal_year_label
 from audit.labels import (
     DECIDED_LABELS,
     PROPOSAL_KIND_LABELS,
     PROPOSAL_STATUS_LABELS,
     RATING_LABELS,
-    TARGET_STATUS_LABELS,
+    RESULT_STATE_LABELS,
+    target_verdict,
 )
 from audit.pdf import charts, styles
-from audit.pdf.document import build, data_table, local, markup, text
+from audit.pdf.document import build, data_table, local, markup, person, text
 from audit.pdf.styles import STYLES
 from audit.pdf.values import Printed, ProposalItem, ReviewPack, SurveyTable
 
@@ -99,7 +101,8 @@ def _cover(pack: ReviewPack, printed: Printed) -> list[Flowable]:
             _(
                 "Every result comes from accepted audits: the external evaluation's rating "
                 "where there is one, else the self-audit's. An office without an accepted audit "
-                "is missing, which counts as neither a pass nor a fail."
+                "counts as neither a pass nor a fail, and its cells name the state its audit "
+                "is in."
             ),
             STYLES.body,
         ),
@@ -123,10 +126,21 @@ def _legend() -> str:
         (
             rated,
             Rating.NA.symbol + ": " + _("rated not applicable"),
-            "—: " + _("missing (no accepted audit)"),
+            _("in words: no accepted audit, and the state the office's audit is in"),
             _("grey: the standard does not apply to the office"),
         )
     )
+
+
+def _missing(pack: ReviewPack, index: int, *, cell: bool = False) -> str | None:
+    """Why the office at ``index`` has no result: the state of its audit; for a cell of an
+    accepted audit, that it does not assess the standard. None when nothing needs saying."""
+    if index >= len(pack.office_states):
+        return None
+    state = pack.office_states[index]
+    if state == ResultState.ACCEPTED:
+        state = ResultState.NOT_ASSESSED if cell else state
+    return None if state == ResultState.ACCEPTED else str(RESULT_STATE_LABELS[state])
 
 
 def _office_widths(pack: ReviewPack) -> tuple[float, list[float]]:
@@ -158,7 +172,7 @@ def _matrix(pack: ReviewPack) -> list[Flowable]:
                 rules.append(("BACKGROUND", (column, here), (column, here), styles.VOID_FILL))
                 cells.append("")
             elif cell.rating is None:
-                cells.append(text("—", STYLES.matrix))
+                cells.append(text(_missing(pack, column - 2, cell=True) or "—", STYLES.matrix_note))
             else:
                 fill = styles.RATING_FILLS.get(cell.rating)
                 if fill is not None:
@@ -182,7 +196,10 @@ def _matrix(pack: ReviewPack) -> list[Flowable]:
         [
             text(_("Achievement (◎ + ○) / applicable"), STYLES.cell_bold),
             "",
-            *[_total_cell(total) for total in pack.office_totals],
+            *[
+                _total_cell(total, _missing(pack, index))
+                for index, total in enumerate(pack.office_totals)
+            ],
         ]
     )
     return [
@@ -193,9 +210,9 @@ def _matrix(pack: ReviewPack) -> list[Flowable]:
     ]
 
 
-def _total_cell(total: Achievement | None) -> list[Flowable] | Flowable:
+def _total_cell(total: Achievement | None, missing: str | None) -> list[Flowable] | Flowable:
     if total is None or not total.applicable:
-        return text("—", STYLES.matrix)
+        return text(missing or "—", STYLES.matrix_note)
     return [
         text(f"{total.passed}/{total.applicable}", STYLES.matrix_header),
         text(percent(total.rate), STYLES.matrix_header),
@@ -213,15 +230,17 @@ def _comparison(pack: ReviewPack) -> list[Flowable]:
     ]
     grid_rows = math.ceil(len(panels) / columns)
     height = min((FRAME_HEIGHT - 24 * mm) / grid_rows - 2, 70 * mm)
-    labels = [local(office.name) for office in pack.offices]
+    names = [local(office.name) for office in pack.offices]
     drawings = [
         charts.achievement_bars(
-            [(label, [value]) for label, value in zip(labels, values, strict=True)],
+            [
+                (_label(name, value, _missing(pack, index)), [value])
+                for index, (name, value) in enumerate(zip(names, values, strict=True))
+            ],
             [fiscal_year_label(pack.fiscal_year)],
             width=width,
             height=height,
             title=title,
-            missing=_("Missing"),
             font_size=styles.CHART_SMALL_FONT_SIZE,
         )
         for title, values in panels
@@ -243,6 +262,13 @@ def _comparison(pack: ReviewPack) -> list[Flowable]:
     ]
 
 
+def _label(name: str, value: Achievement | None, missing: str | None) -> str:
+    """An office's row in a chart; without a bar, with why there is none."""
+    if value is not None or missing is None:
+        return name
+    return _("%(name)s: %(state)s", name=name, state=missing)
+
+
 # --- the survey -------------------------------------------------------------------------
 
 
@@ -252,20 +278,20 @@ def _survey_cells(figures: SurveyFigures | None, columns: int) -> list[object]:
     if figures.counts is None or figures.satisfaction is None:
         note = _("Not conducted") + (f": {figures.note}" if figures.note else "")
         return [text(note, STYLES.cell_small)] + [""] * (columns - 1)
-    counts, rate = figures.counts, figures.satisfaction
+    counts, rate, target = figures.counts, figures.satisfaction, figures.target.rate
     interval = rate.interval
-    status = figures.status
+    low, high = percent(interval.low, target=target), percent(interval.high, target=target)
     return [
         text(str(counts.yes), STYLES.cell_right),
         text(str(counts.neutral), STYLES.cell_right),
         text(str(counts.no), STYLES.cell_right),
         text(str(counts.answers), STYLES.cell_right),
-        text(percent(rate.rate), STYLES.cell_right),
-        text(f"{percent(interval.low)}–{percent(interval.high)}", STYLES.cell_right),
-        text(percent(counts.top_box.rate), STYLES.cell_right),
+        text(percent(rate.rate, target=target), STYLES.cell_right),
+        text(f"{low}–{high}", STYLES.cell_right),
+        text(percent(counts.top_box.rate, target=target), STYLES.cell_right),
         text(
-            TARGET_STATUS_LABELS[status] if status else "—",
-            STYLES.cell_warning if status == TargetStatus.BELOW else STYLES.cell,
+            target_verdict(figures),
+            STYLES.cell_warning if figures.comparison == TargetComparison.BELOW else STYLES.cell,
         ),
     ]
 
@@ -302,10 +328,12 @@ def _survey(table: SurveyTable | None) -> list[Flowable]:
         heading,
         text(
             _(
-                "Satisfaction = (はい + どちらでもない) / answers, against the target of "
-                "%(target)s: met when the 95%% interval's lower bound is at least %(threshold)s.",
-                target=percent(target.rate),
-                threshold=percent(target.threshold),
+                "Satisfaction = (はい + どちらでもない) / answers, compared first with the "
+                "target of %(target)s; beside it, the 95%% interval's verdict (met when its "
+                "lower bound is at least %(threshold)s) and, for too few answers ever to show "
+                "the target met, that the figure is for reference.",
+                target=percent(target.rate, target=target.rate),
+                threshold=percent(target.threshold, target=target.rate),
             ),
             STYLES.muted,
         ),
@@ -368,10 +396,11 @@ def _proposal(proposal: ProposalItem, pack: ReviewPack) -> list[Flowable]:
             "Pooled over the years: %(successes)s / %(trials)s, 95%% lower bound %(low)s",
             successes=pooled.successes,
             trials=pooled.trials,
-            low=percent(pooled.interval.low),
+            low=percent(pooled.interval.low, target=proposal.target),
         )
         if proposal.target is not None:
-            line += " " + _("(target %(target)s)", target=percent(proposal.target, 0))
+            target = percent(proposal.target, 0, target=proposal.target)
+            line += " " + _("(target %(target)s)", target=target)
         parts.append(text(line, STYLES.cell_small))
     parts.append(Spacer(0, 3 * mm))
     return parts
@@ -416,7 +445,7 @@ def _decisions(pack: ReviewPack) -> list[Flowable]:
                 text(decision.rationale or "—"),
                 [
                     text(decision.meeting_date.isoformat()),
-                    text(decision.decided_by, STYLES.cell_small),
+                    text(person(decision.decided_by), STYLES.cell_small),
                 ],
                 text(fiscal_year_label(decision.effective_year)),
             ]

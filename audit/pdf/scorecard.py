@@ -7,6 +7,7 @@ and the office's visitor survey of the year.
 """
 
 from datetime import date
+from decimal import Decimal
 from functools import partial
 
 from reportlab.lib.units import mm
@@ -20,11 +21,11 @@ from audit.labels import (
     AUDIT_KIND_LABELS,
     AUDIT_STATUS_LABELS,
     RATING_LABELS,
-    TARGET_STATUS_LABELS,
+    target_verdict,
 )
 from audit.models import AuditStatus
 from audit.pdf import charts, styles
-from audit.pdf.document import build, data_table, local, markup, text
+from audit.pdf.document import build, data_table, local, markup, person, text
 from audit.pdf.styles import STYLES
 from audit.pdf.values import ActionItem, PrincipleResult, Printed, Scorecard, StandardResult
 
@@ -92,8 +93,8 @@ def _heading_block(card: Scorecard) -> Table:
             ["", text(_("Prepared by"), STYLES.header), text(_("Confirmed by"), STYLES.header)],
             [
                 text(_("Name"), STYLES.header),
-                text(sign.prepared_by or blank),
-                text(sign.confirmed_by or blank),
+                text(person(sign.prepared_by) if sign.prepared_by else blank),
+                text(person(sign.confirmed_by) if sign.confirmed_by else blank),
             ],
             [
                 text(_("Date"), STYLES.header),
@@ -182,15 +183,20 @@ def rating_cell(rating: Rating | None) -> list[Paragraph]:
     return [text(rating.symbol, STYLES.symbol), text(RATING_LABELS[rating], STYLES.cell_center)]
 
 
-def observed_lines(observed: Observed | None) -> tuple[str, str]:
-    """k / n = 95.0%, and its Wilson interval; the rate is never shown bare below 20."""
+def observed_lines(observed: Observed | None, target: Decimal | None = None) -> tuple[str, str]:
+    """k / n = 95.0%, and its Wilson interval; the rate is never shown bare below 20. Held to
+    a target, with as many places as the target has."""
     if observed is None:
         return "—", ""
     interval = observed.interval
     counts = f"{observed.successes} / {observed.trials}"
     if not observed.is_small:
-        counts += f" = {percent(observed.rate)}"
-    ci = _("95%% CI %(low)s–%(high)s", low=percent(interval.low), high=percent(interval.high))
+        counts += f" = {percent(observed.rate, target=target)}"
+    ci = _(
+        "95%% CI %(low)s–%(high)s",
+        low=percent(interval.low, target=target),
+        high=percent(interval.high, target=target),
+    )
     return counts, ci
 
 
@@ -226,12 +232,12 @@ def standards_table(
         if result.rating in styles.RATING_FILLS:
             fill = styles.RATING_FILLS[result.rating]
             rules.append(("BACKGROUND", (2, len(rows)), (2, len(rows)), fill))
-        counts, interval = observed_lines(result.observed)
+        counts, interval = observed_lines(result.observed, result.target)
         counts_cell = [text(counts)]
         if interval:
             counts_cell.append(text(interval, STYLES.cell_small))
         if result.target is not None:
-            target = _("target %(target)s", target=percent(result.target, 0))
+            target = _("target %(target)s", target=percent(result.target, 0, target=result.target))
             counts_cell.append(text(target, STYLES.cell_small))
         evidence = result.na_reason if result.rating == Rating.NA else result.evidence
         rows.append(
@@ -297,9 +303,8 @@ def survey_text(figures: SurveyFigures) -> list[tuple[str, str]]:
     """The survey's figures as (label, value) lines."""
     if figures.counts is None or figures.satisfaction is None:
         return [(_("Not conducted"), figures.note or "—")]
-    counts, rate = figures.counts, figures.satisfaction
+    counts, rate, target = figures.counts, figures.satisfaction, figures.target.rate
     interval = rate.interval
-    status = figures.status
     return [
         (_("Answers"), f"{counts.answers}"),
         (
@@ -308,17 +313,17 @@ def survey_text(figures: SurveyFigures) -> list[tuple[str, str]]:
         ),
         (
             _("Satisfaction"),
-            f"{percent(rate.rate)} "
+            f"{percent(rate.rate, target=target)} "
             + _(
                 "(95%% CI %(low)s–%(high)s)",
-                low=percent(interval.low),
-                high=percent(interval.high),
+                low=percent(interval.low, target=target),
+                high=percent(interval.high, target=target),
             ),
         ),
-        (_("Top box"), percent(counts.top_box.rate)),
+        (_("Top box"), percent(counts.top_box.rate, target=target)),
         (
-            _("Against the target of %(target)s", target=percent(figures.target.rate)),
-            str(TARGET_STATUS_LABELS[status]) if status else "—",
+            _("Against the target of %(target)s", target=percent(target, target=target)),
+            target_verdict(figures),
         ),
     ]
 

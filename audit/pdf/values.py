@@ -11,9 +11,10 @@ from decimal import Decimal
 
 from audit.domain.catalog import Text
 from audit.domain.ratchet import Evidence, ProposalKind, ProposalStatus
+from audit.domain.review import ResultState
 from audit.domain.scoring import Achievement, Observed, Rating
 from audit.domain.survey import SatisfactionTarget, SurveyFigures
-from audit.models import ActionStatus, AuditKind, AuditStatus, DecisionOutcome
+from audit.models import ActionStatus, AuditKind, AuditStatus, DecisionOutcome, Role
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,16 @@ class Printed:
 
     by: str
     at: datetime
+
+
+@dataclass(frozen=True)
+class PersonName:
+    """Someone who signed or decided, as a document names them: their name (氏名), or where
+    none is recorded their role and, for a member of an office, the office."""
+
+    role: Role
+    office: Text | None = None
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -53,9 +64,9 @@ class ActionItem:
 class SignOff:
     """Who prepared (submitted) and who confirmed (accepted) the audit, and when."""
 
-    prepared_by: str | None = None
+    prepared_by: PersonName | None = None
     prepared_on: date | None = None
-    confirmed_by: str | None = None
+    confirmed_by: PersonName | None = None
     confirmed_on: date | None = None
 
 
@@ -213,7 +224,7 @@ class DecisionItem:
     outcome: DecisionOutcome
     rationale: str
     meeting_date: date
-    decided_by: str
+    decided_by: PersonName
     effective_year: int
 
 
@@ -240,3 +251,6 @@ class ReviewPack:
     pending: tuple[ProposalItem, ...] = ()
     decisions: tuple[DecisionItem, ...] = ()
     support: tuple[SupportItem, ...] = ()
+    #: the state of each office's audit, in the order of ``offices``: accepted, or why an
+    #: office has no results (submitted, returned, being prepared, not started, no record)
+    office_states: tuple[ResultState, ...] = ()

@@ -27,6 +27,7 @@ from audit.pdf.values import (
     MatrixRow,
     Named,
     OfficeActions,
+    PersonName,
     PrincipleComparison,
     PrincipleResult,
     ProposalItem,
@@ -68,6 +69,11 @@ def record_printed(
 
 def _named(row: Office | Principle) -> Named:
     return Named(row.code, Text(row.name_ja, row.name_en))
+
+
+def _person(user: User) -> PersonName:
+    office = Text(user.office.name_ja, user.office.name_en) if user.office else None
+    return PersonName(user.role, office, user.name)
 
 
 def _local_day(moment: datetime | None, zone: tzinfo) -> date | None:
@@ -125,7 +131,7 @@ def print_scorecard(
     """
     summary = audits.summarize_audit(session, actor, audit)
     people = {
-        user.id: user.username
+        user.id: _person(user)
         for user in session.scalars(
             select(User).where(User.id.in_([audit.submitted_by_id, audit.accepted_by_id]))
         )
@@ -345,7 +351,7 @@ def print_review_pack(
             outcome=d.outcome,
             rationale=d.rationale,
             meeting_date=d.meeting_date,
-            decided_by=d.decided_by.username,
+            decided_by=_person(d.decided_by),
             effective_year=d.effective_year,
         )
         for d in sorted(page.decisions.values(), key=lambda d: (d.standard.code, d.kind))
@@ -367,4 +373,5 @@ def print_review_pack(
         pending=tuple(pending),
         decisions=decisions,
         support=support,
+        office_states=tuple(matrix.state(o.code) for o in offices),
     )

@@ -15,6 +15,7 @@ from flask_login import current_user
 from audit.access import ALL_ROLES, CITYWIDE_ROLES, requires
 from audit.db import db
 from audit.domain.fiscal_year import fiscal_year_of, parse_fiscal_year
+from audit.labels import user_label
 from audit.models import utc_now
 from audit.pdf.action_plan import render_action_plan
 from audit.pdf.checklist import render_checklist
@@ -28,8 +29,9 @@ bp = Blueprint("printing", __name__)
 
 
 def printed_now() -> Printed:
-    """The footer's "printed by whom, when", in the city's time zone."""
-    return Printed(current_user.username, to_user_timezone(utc_now()))
+    """The footer's "printed by whom, when", in the city's time zone: whom by role and office,
+    as users have no name (氏名) yet; the audit trail keeps the user."""
+    return Printed(user_label(current_user), to_user_timezone(utc_now()))
 
 
 def send_pdf(data: bytes, name: str) -> Any:

@@ -94,12 +94,13 @@ def trend(kind: str, code: str) -> Any:
     year = request.args.get("year", type=int) or fiscal_year_of(date.today()) - 1
     years = range(year - TREND_YEARS + 1, year + 1)
     points = load(db.session, code, years)
+    subject_name = localized(subject, name)
     chart = {
         "type": "line",
         "labels": [fiscal_year_label(p.year) for p in points],
         "datasets": [
             {
-                "label": code,
+                "label": subject_name,
                 "data": [
                     round(float(p.achievement.rate) * 100, 1)
                     if p.achievement and p.achievement.rate is not None
@@ -112,7 +113,7 @@ def trend(kind: str, code: str) -> Any:
     return render_template(
         "review/trend.html",
         code=code,
-        subject_name=localized(subject, name),
+        subject_name=subject_name,
         year=year,
         kind=kind.rstrip("s"),
         trend=points,

@@ -169,7 +169,13 @@ def upload() -> Any:
             content=decode_text(data),
             replace="1" if form.replace.data else "",
         )
-        return render_template("surveys/upload.html", form=form, plan=plan, confirm=confirm)
+        return render_template(
+            "surveys/upload.html",
+            form=form,
+            plan=plan,
+            confirm=confirm,
+            offices={o.code: o for o in catalog.list_offices(db.session)},
+        )
     return render_template("surveys/upload.html", form=form)
 
 

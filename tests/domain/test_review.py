@@ -1,10 +1,10 @@
-"""Comparisons beyond noise, and self-audit against external evaluation."""
+"""Comparisons beyond noise, self-audit against external evaluation, and the states of results."""
 
 from decimal import Decimal
 
 import pytest
 
-from audit.domain.review import Change, calibrate, compare
+from audit.domain.review import Change, ResultState, calibrate, compare, result_state
 from audit.domain.scoring import Observed, Rating
 
 M, E, P, N, NA = Rating.MET, Rating.EXCEEDS, Rating.PARTIAL, Rating.NOT_MET, Rating.NA
@@ -52,3 +52,24 @@ def test_calibration_is_order_independent():
         (f"S{i}", r1, r2) for i, (r1, r2) in enumerate([(M, N), (E, E), (P, M), (N, N), (M, M)] * 3)
     ]
     assert calibrate(pairs) == calibrate(list(reversed(pairs)))
+
+
+STATES = [
+    # (audits as (status, returned), year, first year recorded, state)
+    ([("accepted", False)], 2024, 2022, ResultState.ACCEPTED),
+    ([("submitted", False)], 2024, 2022, ResultState.SUBMITTED),
+    ([("draft", True)], 2024, 2022, ResultState.RETURNED),
+    ([("draft", False)], 2024, 2022, ResultState.DRAFT),
+    ([], 2024, 2022, ResultState.NOT_STARTED),
+    ([], 2021, 2022, ResultState.NO_RECORD),  # before any audit was recorded
+    ([], 2024, None, ResultState.NO_RECORD),  # nothing recorded at all
+    # the most advanced of an office's audits (self-audit and external evaluation)
+    ([("draft", False), ("submitted", False)], 2024, 2022, ResultState.SUBMITTED),
+    ([("submitted", False), ("accepted", False)], 2024, 2022, ResultState.ACCEPTED),
+    ([("draft", False), ("draft", True)], 2024, 2022, ResultState.RETURNED),
+]
+
+
+@pytest.mark.parametrize(("audits", "year", "first_year", "state"), STATES)
+def test_result_state(audits, year, first_year, state):
+    assert result_state(audits, year, first_year) == state

@@ -394,6 +394,31 @@ def test_percent_shows_one_place_by_default():
     assert percent(None) == "—"
 
 
+TARGETED = [
+    # (rate, target, expected): as many places as the target has, at least one
+    (Decimal("0.99996"), Decimal("0.9999"), "100.00%"),
+    (Decimal("0.99984"), Decimal("0.9999"), "99.98%"),  # 100.0% with one place
+    (Decimal("0.9999"), Decimal("0.9999"), "99.99%"),
+    (Decimal("0.97"), Decimal("0.98"), "97.0%"),
+    (Decimal("0.97"), Decimal("0.980"), "97.0%"),  # trailing zeros are not places
+    (Decimal("0.9871"), Decimal("0.985"), "98.7%"),
+    (Decimal("0.9"), Decimal("0.9"), "90.0%"),
+    (None, Decimal("0.9999"), "—"),
+]
+
+
+@pytest.mark.parametrize(("rate", "target", "expected"), TARGETED)
+def test_percent_against_a_target_has_the_target_s_places(rate, target, expected):
+    assert percent(rate, target=target) == expected
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"), [("0.9", "90%"), ("0.985", "98.5%"), ("0.9999", "99.99%")]
+)
+def test_a_target_itself_is_shown_exactly(target, expected):
+    assert percent(Decimal(target), 0, target=Decimal(target)) == expected
+
+
 # --- check_response ----------------------------------------------------------------------
 
 DUE = date(2025, 3, 31)

@@ -20,6 +20,7 @@ from audit.domain.survey import (
     SurveyCounts,
     SurveyEntry,
     SurveyFigures,
+    TargetComparison,
     TargetStatus,
     YearFigures,
     check_counts,
@@ -131,6 +132,38 @@ STATUSES = [
 def test_status_against_the_target(satisfied, answers, tolerance, expected):
     target = SatisfactionTarget(DEFAULT_TARGET, tolerance)
     assert target.status_of(Observed(satisfied, answers)) == expected
+
+
+COMPARISONS = [
+    # (satisfied, answers, plainly against 98%, for reference only)
+    (49, 49, TargetComparison.AT_OR_ABOVE, True),  # 100%, though its interval is wide
+    (297, 300, TargetComparison.AT_OR_ABOVE, False),  # 99.0%
+    (294, 300, TargetComparison.AT_OR_ABOVE, False),  # exactly 98.0%
+    (293, 300, TargetComparison.BELOW, False),
+    (48, 50, TargetComparison.BELOW, True),  # 96%
+    (81, 81, TargetComparison.AT_OR_ABOVE, True),  # lower bound 95.5% just under 95.5%
+    (82, 82, TargetComparison.AT_OR_ABOVE, False),  # the fewest answers that could show it
+]
+
+
+@pytest.mark.parametrize(("satisfied", "answers", "comparison", "reference"), COMPARISONS)
+def test_the_plain_comparison_leads_and_few_answers_are_for_reference(
+    satisfied, answers, comparison, reference
+):
+    figures = SurveyFigures("x", 2022, SurveyCounts(satisfied, 0, answers - satisfied))
+    assert (figures.comparison, figures.is_for_reference) == (comparison, reference)
+
+
+def test_all_satisfied_of_49_is_not_below_99_percent_of_300():
+    """The verdict of the interval ranks 49/49 under 297/300; the plain comparison must not."""
+    few, many = (SurveyFigures("x", 2022, SurveyCounts(*c)) for c in ((49, 0, 0), (297, 0, 3)))
+    assert (few.status, many.status) == (TargetStatus.CONSISTENT, TargetStatus.MET)
+    assert few.comparison == many.comparison == TargetComparison.AT_OR_ABOVE
+
+
+def test_a_survey_not_conducted_has_no_comparison():
+    figures = SurveyFigures("x", 2020, None, "not conducted")
+    assert (figures.comparison, figures.is_for_reference) == (None, False)
 
 
 @st.composite

@@ -21,7 +21,7 @@ from audit.domain.catalog import Text
 from audit.domain.ratchet import Evidence, ProposalKind, ProposalStatus, Source
 from audit.domain.scoring import Achievement, Observed, Rating
 from audit.domain.survey import SatisfactionTarget, SurveyCounts, SurveyFigures
-from audit.models import ActionStatus, AuditKind, AuditStatus, DecisionOutcome
+from audit.models import ActionStatus, AuditKind, AuditStatus, DecisionOutcome, Role
 from audit.pdf.values import (
     ActionItem,
     ActionPlan,
@@ -32,6 +32,7 @@ from audit.pdf.values import (
     MatrixRow,
     Named,
     OfficeActions,
+    PersonName,
     PrincipleComparison,
     PrincipleResult,
     Printed,
@@ -67,6 +68,8 @@ PRINCIPLES = tuple(Named(f"P{n}", Text(f"理念{n}", f"Principle {n}")) for n in
 TITLE = Text("窓口では明るくあいさつし、お待たせした場合は一言お詫びします。", "Greet visitors")
 CRITERION = Text("あいさつした職員の割合が90%以上", "At least 90% greet")
 RATINGS = (Rating.EXCEEDS, Rating.MET, Rating.PARTIAL, Rating.NOT_MET, Rating.NA)
+#: a division head whose name is not recorded: documents name them by role
+HEAD = PersonName(Role.HEAD)
 
 
 def _tool(name: str) -> str:
@@ -162,7 +165,12 @@ def make_scorecard() -> Callable[..., Scorecard]:
             fiscal_year=2022,
             kind=AuditKind.SELF,
             status=AuditStatus.ACCEPTED,
-            sign_off=SignOff("kawasaki", date(2023, 2, 1), "head", date(2023, 3, 1)),
+            sign_off=SignOff(
+                PersonName(Role.COMMITTEE, OFFICES[0].name, "大師 三郎"),
+                date(2023, 2, 1),
+                HEAD,
+                date(2023, 3, 1),
+            ),
             overall=Achievement(9, 12, 2),
             principles=tuple(
                 PrincipleResult(p, Achievement(2, 3, 1), Achievement(1, 3)) for p in PRINCIPLES[:4]
@@ -267,7 +275,7 @@ def make_pack() -> Callable[..., ReviewPack]:
                     DecisionOutcome.DEFERRED,
                     "来年度に再検討する",
                     date(2026, 5, 20),
-                    "head",
+                    HEAD,
                     2027,
                 ),
             ),

@@ -1,13 +1,15 @@
 """The scorecard: Japanese embedded and extractable, long cells split, text printed literally."""
 
 from dataclasses import replace
+from decimal import Decimal
 
 import pytest
 
-from audit.models import AuditStatus
+from audit.models import AuditStatus, Role
 from audit.pdf.scorecard import render_scorecard
+from audit.pdf.values import PersonName
 
-from .conftest import PRINTED
+from .conftest import OFFICES, PRINTED
 
 
 def test_a_pdf_with_the_font_embedded_and_nothing_else(make_scorecard, pdf_fonts):
@@ -41,7 +43,6 @@ def test_what_it_prints(make_scorecard, pdf_text):
         "95% CI 74.4%–96.5%",
         "朝礼で応対の基本を再確認する",  # an open action
         "290 / 6 / 3",  # the survey
-        "kawasaki",  # prepared by
         "2023-03-01",  # confirmed on
     ):
         assert expected in text, expected
@@ -105,3 +106,24 @@ def test_no_page_ends_with_a_principle_s_heading(make_scorecard, pdf_text, stand
         lines = [line for line in pdf_text(data, page).splitlines() if line.strip()]
         last_row = lines[-3]  # above the footer's two lines
         assert not last_row.strip().startswith("P"), (page, last_row)
+
+
+def test_a_target_of_99_99_percent_keeps_its_places(make_scorecard, pdf_text):
+    card = make_scorecard(standards=3)
+    counted = replace(card.standards[0], successes=9998, trials=10000, target=Decimal("0.9999"))
+    text = pdf_text(render_scorecard(replace(card, standards=(counted,)), PRINTED), layout=False)
+    results = "".join(text.split("Results by standard")[1].split("Open improvement")[0].split())
+    assert "9998/10000=99.98%" in results
+    assert "95%CI99.93%–99.99%" in results
+    assert "target99.99%" in results
+    assert "100.0%" not in results
+
+
+def test_the_sign_off_names_people_not_their_log_in(make_scorecard, pdf_text):
+    """By name (氏名); by role and office where no name is recorded."""
+    card = make_scorecard()
+    sign_off = replace(card.sign_off, prepared_by=PersonName(Role.COMMITTEE, OFFICES[0].name))
+    for value, prepared in ((card, "大師三郎"), (replace(card, sign_off=sign_off), None)):
+        words = "".join(pdf_text(render_scorecard(value, PRINTED), layout=False).split())
+        assert (prepared or "Committeemember(川崎区役所)") in words
+        assert "Divisionhead" in words  # confirmed by a head without a recorded name

@@ -472,8 +472,8 @@ def test_saving_a_section_saves_and_shows_ratings_counts_and_interval(app, clien
     assert "◎" in c02
     assert "30 / 30" in c02
     history = section(page, "trail")
-    assert "response.saved C01" in history
-    assert "response.saved C02" in history
+    assert '評価を保存 <span class="code">C01</span>' in history  # the trail in words
+    assert '評価を保存 <span class="code">C02</span>' in history
     assert ("nakahara", "response.saved", "C01") in [t[:3] for t in trail(app, draft)]
 
 
@@ -1024,7 +1024,7 @@ def test_the_admin_reopens_an_accepted_audit_with_a_reason(app, client, auth):
     ) in trail(app, audit_id)
     page = client.get(f"/audits/{audit_id}").get_data(as_text=True)
     assert "点検を作成中に戻して再開しました。理由は変更履歴に記録しました。" in flashes(page)
-    assert "audit.reopened" in section(page, "trail")
+    assert "点検を再開" in section(page, "trail")
     assert "観察件数の転記誤り" in section(page, "trail")
     committee = app.test_client()
     log_in(committee, "kawasaki")

@@ -57,7 +57,7 @@ def test_the_scorecard_of_an_office_s_audit(app, client, auth, tmp_path):
         "川崎区役所",
         f"FY{YEAR}",
         "C01",
-        "kawasaki が出力",
+        "が出力",  # by whom: the person, not the log-in (test_wording.py)
     ):
         assert expected in text
     (entry,) = printed_entries(app)
@@ -69,7 +69,7 @@ def test_the_scorecard_of_an_office_s_audit(app, client, auth, tmp_path):
     )
     assert entry.after["document"] == "scorecard"
     page = client.get(f"/audits/{audit}").get_data(as_text=True)
-    assert "document.printed" in page  # the audit's own trail shows it
+    assert "帳票を印刷" in page  # the audit's own trail shows it, in words
 
 
 def test_printed_in_the_reader_s_language(app, client, auth, tmp_path):
