@@ -11,7 +11,7 @@ Every query for audits goes through :func:`scoped_audits`, so another office's a
 simply not found.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -375,27 +375,114 @@ def save_response(
     :raises ResponseInvalid: naming each field that is wrong.
     """
     _require_draft_editor(user, audit)
+    response = _response_of(audit, code)
+    open_standards = open_action_standards(session, audit.office_id)
+    _save(session, user, audit, response, entry, version, open_standards)
+    return response
+
+
+@dataclass(frozen=True)
+class ResponsesSaved:
+    """What became of each standard of one save: written, refused as stale, or invalid."""
+
+    saved: list[str]
+    stale: dict[str, ResponseStale]
+    invalid: dict[str, ResponseInvalid]
+
+
+def save_responses(
+    session: Session,
+    user: User,
+    audit: Audit,
+    entries: Mapping[str, tuple[ResponseInput, int]],
+) -> ResponsesSaved:
+    """Save several standards, each entry with the version it was started from.
+
+    Each standard is saved or refused on its own: a stale or invalid one leaves the others
+    saved. Only entries that differ from what is stored (or add an action) are written.
+
+    :raises AuditForbidden, AuditConflict: the user may not change the audit now.
+    """
+    _require_draft_editor(user, audit)
+    open_standards = open_action_standards(session, audit.office_id) if entries else set()
+    saved, stale, invalid = [], {}, {}
+    for code, (entry, version) in entries.items():
+        try:
+            if _save(
+                session, user, audit, _response_of(audit, code), entry, version, open_standards
+            ):
+                saved.append(code)
+        except ResponseStale as refused:
+            stale[code] = refused
+        except ResponseInvalid as refused:
+            invalid[code] = refused
+    return ResponsesSaved(saved, stale, invalid)
+
+
+def _response_of(audit: Audit, code: str) -> Response:
     response = next((r for r in audit.responses if r.standard_code == code), None)
     if response is None:
         raise AuditConflict(N_("standard %(code)s is not part of this audit"), code=code)
-    before = {name: getattr(response, name) for name in RESPONSE_FIELDS}
-    after = {name: _normal(getattr(entry, name)) for name in RESPONSE_FIELDS}
-    changed = {name for name in RESPONSE_FIELDS if _normal(before[name]) != after[name]}
+    return response
+
+
+def _changed_fields(response: Response, entry: ResponseInput) -> set[str]:
+    return {
+        name
+        for name in RESPONSE_FIELDS
+        if _normal(getattr(response, name)) != _normal(getattr(entry, name))
+    }
+
+
+def _save(
+    session: Session,
+    user: User,
+    audit: Audit,
+    response: Response,
+    entry: ResponseInput,
+    version: int,
+    open_standards: set[int],
+) -> bool:
+    """Write one standard's entry in a savepoint of its own; False if nothing differed.
+
+    The caller owns the transaction: a standard another process saved between our read and
+    our write (``StaleDataError``) rolls back its own savepoint only, never its neighbours.
+    """
+    changed = _changed_fields(response, entry)
     if not changed and not entry.actions:
-        return response
+        return False
     if response.version != version:
         raise ResponseStale(response, entry)
-    has_open = response.standard_id in open_action_standards(session, audit.office_id)
-    errors = scoring.check_response(entry, has_open_action=has_open)
+    errors = scoring.check_response(entry, has_open_action=response.standard_id in open_standards)
     if errors:
-        raise ResponseInvalid(code, errors)
+        raise ResponseInvalid(response.standard_code, errors)
+    try:
+        with session.begin_nested():
+            _write(session, user, audit, response, entry, changed)
+    except StaleDataError:
+        session.refresh(response)  # what the other process saved
+        if not _changed_fields(response, entry) and not entry.actions:
+            return False
+        raise ResponseStale(response, entry) from None
+    return True
+
+
+def _write(
+    session: Session,
+    user: User,
+    audit: Audit,
+    response: Response,
+    entry: ResponseInput,
+    changed: set[str],
+) -> None:
+    """Set the changed fields, add the entry's actions, record both in the trail; flush."""
+    code = response.standard_code
+    before = {name: _json(getattr(response, name)) for name in sorted(changed)}
+    after = {name: _json(_normal(getattr(entry, name))) for name in sorted(changed)}
     for name in changed:
+        value = _normal(getattr(entry, name))
         setattr(
-            response,
-            name,
-            after[name]
-            if after[name] is not None or name in ("rating", "successes", "trials")
-            else "",
+            response, name, "" if value is None and name in ("evidence", "na_reason") else value
         )
     response.updated_at, response.updated_by_id = utc_now(), user.id
     for action in entry.actions:
@@ -423,13 +510,6 @@ def save_response(
                 },
                 audit_id=audit.id,
             )
-    try:
-        session.flush()
-    except StaleDataError as error:  # saved by another process between our read and write
-        session.rollback()
-        raise AuditConflict(
-            N_("standard %(code)s was changed by someone else"), code=code
-        ) from error
     if changed:
         record_change(
             session,
@@ -437,11 +517,11 @@ def save_response(
             "response.saved",
             "response",
             code,
-            before={n: _json(before[n]) for n in sorted(changed)},
-            after={n: _json(after[n]) for n in sorted(changed)},
+            before=before,
+            after=after,
             audit_id=audit.id,
         )
-    return response
+    session.flush()
 
 
 def _json(value: object) -> Any:

@@ -163,25 +163,80 @@ def render_edit(
     forms: dict[str, ResponseForm],
     status: int = 200,
     conflicts: dict[str, audits.ResponseStale] | None = None,
+    refusals: list[str] | None = None,
 ) -> Any:
+    """The scoring form; after a refused save, ``refusals`` head the error summary."""
+    conflicts = conflicts or {}
+    refused = set(forms)  # shown as posted, not saved
     actions = audits.office_actions(db.session, audit.office_id, open_only=True)
     actions_by_standard: dict[int, list[Any]] = {}
     for action in actions:
         actions_by_standard.setdefault(action.standard_id, []).append(action)
     for response in audit.responses:
         forms.setdefault(response.standard_code, response_form(response))
+    principles = catalog.list_principles(db.session)
+    grouped = audits.by_principle(audit.responses)
+    in_page_order = [r for p in principles for r in grouped.get(p.code, [])]
+    saved = request.args.get("saved")  # the section whose save brought the person here
     return render_template(
         "audits/edit.html",
         audit=audit,
         forms=forms,
-        conflicts=conflicts or {},
-        grouped=audits.by_principle(audit.responses),
-        principles=catalog.list_principles(db.session),
+        conflicts=conflicts,
+        refusals=refusals or [],
+        problems=problems(in_page_order, forms, conflicts),
+        refused=refused,
+        saved_section=saved if request.method == "GET" and saved in grouped else None,
+        grouped=grouped,
+        principles=principles,
         actions_by_standard=actions_by_standard,
         suggested=audits.suggested_rating,
         target_of=audits.target_of,
         button=EmptyForm(),
     ), status
+
+
+def field_anchor(form: ResponseForm, name: str) -> str:
+    """The id of the element a link to this field goes to: a rating's first choice."""
+    field = form[name]
+    return f"{field.id}-0" if name == "rating" else field.id
+
+
+def problems(
+    responses: list[Response],
+    forms: dict[str, ResponseForm],
+    conflicts: dict[str, audits.ResponseStale],
+) -> list[tuple[str, str]]:
+    """The error summary's lines in page order: (the id of the field to go to, the problem)."""
+    found = []
+    for response in responses:
+        code, form = response.standard_code, forms[response.standard_code]
+        if code in conflicts:
+            changes = conflicts[code].changes
+            found.append(
+                (
+                    field_anchor(form, changes[0][0] if changes else "rating"),
+                    _(
+                        "%(code)s: someone else saved this standard after you opened the form. "
+                        "Compare the two values, then save again.",
+                        code=code,
+                    ),
+                )
+            )
+        for field in form:
+            found.extend(
+                (
+                    field_anchor(form, field.short_name),
+                    _(
+                        "%(code)s %(field)s: %(error)s",
+                        code=code,
+                        field=field.label.text,
+                        error=error,
+                    ),
+                )
+                for error in field.errors
+            )
+    return found
 
 
 @bp.route("/<int:audit_id>/edit")
@@ -220,68 +275,106 @@ def response_input(form: ResponseForm) -> ResponseInput:
     )
 
 
+@bp.route("/<int:audit_id>/edit", methods=["POST"])
+@requires(*EDITOR_ROLES)
+def save(audit_id: int) -> Any:
+    """Save every standard changed on the page; each is saved or refused on its own."""
+    return save_changes(load_audit(audit_id), request.form.get("section"))
+
+
 @bp.route("/<int:audit_id>/sections/<principle>", methods=["POST"])
 @requires(*EDITOR_ROLES)
 def save_section(audit_id: int, principle: str) -> Any:
-    """Save one principle's standards; each is saved or refused on its own, none is lost."""
+    """The address each section's form once had: it saves everything posted, like ``save``."""
     audit = load_audit(audit_id)
-    section = [r for r in audit.responses if r.principle_code == principle]
-    if not section:
+    if not any(r.principle_code == principle for r in audit.responses):
         abort(404)
-    # Only the entries shown again as posted are kept: with errors or conflicts. Any other
-    # standard, saved or untouched, is shown as saved now (render_edit) and never written back.
+    return save_changes(audit, principle)
+
+
+def save_changes(audit: Audit, section: str | None) -> Any:
+    """Save the standards posted and changed, then go back to the section the person was in.
+
+    Only the entries shown again as posted are kept: with errors or conflicts. Any other
+    standard, saved or untouched, is shown as saved now (render_edit) and never written back.
+    """
     forms: dict[str, ResponseForm] = {}
-    conflicts: dict[str, audits.ResponseStale] = {}
-    has_errors = False
-    for response in section:
+    entries: dict[str, tuple[ResponseInput, int]] = {}
+    for response in audit.responses:
+        code = response.standard_code
+        if f"{code}-version" not in request.form:
+            continue  # not on the page that was posted
         form = response_form(response, request.form)
         if not (form.version.data or "").isdigit():
             abort(400)
         if is_untouched(form):
             continue
-        if not form.validate():
-            forms[response.standard_code] = form
-            has_errors = True
-            continue
-        try:
-            audits.save_response(
-                db.session,
-                current_user,
-                audit,
-                response.standard_code,
-                response_input(form),
-                int(form.version.data),
-            )
-        except audits.ResponseStale as stale:
-            forms[response.standard_code] = form
-            conflicts[response.standard_code] = stale
-            form.version.data = stale.response.version  # saving again overwrites, knowingly
-        except audits.ResponseInvalid as invalid:
-            forms[response.standard_code] = form
-            has_errors = True
-            for error in invalid.errors:
-                field = getattr(form, error.field, None) or form.action_what
-                field.errors = [*field.errors, _(error.message, **error.params)]
-        except (audits.AuditForbidden, audits.AuditConflict) as error:
-            db.session.rollback()
-            flash_error(error)
-            return redirect(url_for("audits.show", audit_id=audit.id))
-    saved = _("Saved.")  # before the commit expires the user, whose language it is in
+        forms[code] = form
+        if form.validate():
+            entries[code] = (response_input(form), int(form.version.data))
+    try:
+        result = audits.save_responses(db.session, current_user, audit, entries)
+    except (audits.AuditForbidden, audits.AuditConflict) as error:
+        db.session.rollback()
+        flash_error(error)
+        return redirect(url_for("audits.show", audit_id=audit.id))
+    for code, stale in result.stale.items():
+        forms[code].version.data = stale.response.version  # saving again overwrites, knowingly
+    for code, invalid in result.invalid.items():
+        for error in invalid.errors:
+            field = getattr(forms[code], error.field, None) or forms[code].action_what
+            field.errors = [*field.errors, _(error.message, **error.params)]
+    refused = {
+        code: form
+        for code, form in forms.items()
+        if code not in entries or code in result.stale or code in result.invalid
+    }
+    # before the commit expires the user, whose language they are in
+    refusals = refusal_texts(result, has_errors=len(refused) > len(result.stale))
+    done = _("Saved.") if result.saved else _("Nothing was changed, so nothing was saved.")
     db.session.commit()
-    if conflicts or has_errors:
-        if conflicts:
-            flash(
-                _(
-                    "Someone else saved some of these standards since you opened the form. "
-                    "Your entries are kept below: compare, then save again."
-                ),
-                "error",
+    if refused:
+        return render_edit(audit, refused, 409 if result.stale else 422, result.stale, refusals)
+    flash(done, "success")
+    section = landing_section(audit, result.saved, section)
+    return redirect(
+        url_for("audits.edit", audit_id=audit.id, saved=section, _anchor=f"section-{section}")
+        if section
+        else url_for("audits.edit", audit_id=audit.id)
+    )
+
+
+def refusal_texts(result: audits.ResponsesSaved, *, has_errors: bool) -> list[str]:
+    """What heads the error summary: why standards were refused, and what was saved."""
+    texts = []
+    if result.stale:
+        texts.append(
+            _(
+                "Someone else saved some of these standards since you opened the form. "
+                "Your entries are kept below: compare, then save again."
             )
-        if has_errors:
-            flash(_("Some entries could not be saved: see the messages by each standard."), "error")
-        return render_edit(audit, forms, 409 if conflicts else 422, conflicts)
-    flash(saved, "success")
-    return redirect(url_for("audits.edit", audit_id=audit_id, _anchor=principle))
+        )
+    if has_errors:
+        texts.append(_("Some entries could not be saved: see the messages by each standard."))
+    if result.saved:
+        texts.append(
+            _(
+                "Your changes to the other %(count)s standard(s) were saved.",
+                count=len(result.saved),
+            )
+        )
+    return texts
+
+
+def landing_section(audit: Audit, saved: list[str], section: str | None) -> str | None:
+    """Where the saved message goes: the section whose button was pressed if something in it
+    was saved (or nothing was saved at all), else the first section something was saved in.
+    (Enter in a field presses the page's first button, whichever section the field is in.)"""
+    saved_in = {r.principle_code for r in audit.responses if r.standard_code in saved}
+    if section in (saved_in or {r.principle_code for r in audit.responses}):
+        return section
+    in_page_order = [p.code for p in catalog.list_principles(db.session) if p.code in saved_in]
+    return in_page_order[0] if in_page_order else None
 
 
 @bp.route("/<int:audit_id>/submit", methods=["POST"])

@@ -357,15 +357,13 @@ def run_cases(scale: str, port: int, tokens: dict[str, str], found: dict[str, An
             raise RuntimeError(f"PUT: {status} {data[:300]!r}")
         version["api"] = int(headers["ETag"].strip('"'))
 
-    edit_page = committee.get(f"/audits/{draft}/edit").decode()
-    match = re.search(rf'action="[^"]*/audits/{draft}/sections/([^"]+)"', edit_page)
-    section = f"/audits/{draft}/sections/{match.group(1) if match else 'P1'}"
+    scoring_form = f"/audits/{draft}/edit"  # one form for the whole page, posted to itself
 
     posted: dict[str, str] = {}
 
     def open_form(index: int) -> None:
         """Untimed: read the form as the browser has it, and change one standard's evidence."""
-        fields = FormFields.read(committee.get(f"/audits/{draft}/edit").decode(), section)
+        fields = FormFields.read(committee.get(scoring_form).decode(), scoring_form)
         name = next(k for k in fields if k.endswith("-evidence") and fields.get(k))
         fields[name] = f"form bench {index}"
         posted.clear()
@@ -374,12 +372,12 @@ def run_cases(scale: str, port: int, tokens: dict[str, str], found: dict[str, An
     def form_save(_index: int) -> None:
         status, _headers, data = committee.request(
             "POST",
-            section,
+            scoring_form,
             urlencode(posted).encode(),
             Content_Type="application/x-www-form-urlencoded",
         )
         if status != 302:
-            raise RuntimeError(f"POST {section}: {status} {data[:300]!r}")
+            raise RuntimeError(f"POST {scoring_form}: {status} {data[:300]!r}")
 
     offices = found["offices_external"]
 

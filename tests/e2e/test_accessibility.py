@@ -91,8 +91,8 @@ def test_a_section_can_be_scored_and_saved_with_the_keyboard_alone(
 ) -> None:
     page = browsing.page("kawasaki")
     page.goto(f"/audits/{audit_id(live_server, 'kawasaki')}/edit")
-    section = page.locator("form[action*='/sections/']").first
-    codes = [fieldset.get_attribute("id")[2:] for fieldset in section.locator("fieldset").all()]
+    section = page.locator("form.scoring-form section").first
+    codes = [f.get_attribute("id")[2:] for f in section.locator("fieldset.standard").all()]
     page.keyboard.press("Tab")
     assert focused(page, "e.classList.contains('skip-link')")
     page.keyboard.press("Enter")
@@ -108,7 +108,7 @@ def test_a_section_can_be_scored_and_saved_with_the_keyboard_alone(
         tab_to(page, f"textarea[name='{code}-evidence']")
         page.keyboard.press("Control+A")
         page.keyboard.type(f"{code}: キーボードだけで入力")
-    tab_to(page, "form[action*='/sections/'] .sticky-save button")
+    tab_to(page, "form.scoring-form .sticky-save button")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.locator(".notice--success").count() == 1
@@ -171,7 +171,7 @@ def test_scoring_and_decision_errors_are_tied_to_their_fields(
     counted = page.locator("fieldset.standard:has(input[name$='-trials'])").first
     counted.locator("input[name$='-successes']").fill("5")
     counted.locator("input[name$='-trials']").fill("")
-    counted.locator("xpath=ancestor::form//div[@class='sticky-save']/button").click()
+    counted.locator("xpath=ancestor::section//div[@class='sticky-save']/button").click()
     assert page.locator(".field__error").count() == 1
     assert errors_untied(page) == []
 
@@ -179,8 +179,8 @@ def test_scoring_and_decision_errors_are_tied_to_their_fields(
         "fieldset.standard:not(:has(input[name$='-trials'])):not(:has(.open-actions))"
     ).first
     failing.locator("input[type=radio][value=not_met]").check()
-    failing.locator("xpath=ancestor::form//div[@class='sticky-save']/button").click()
-    assert page.locator(".field__error").count() == 1
+    failing.locator("xpath=ancestor::section//div[@class='sticky-save']/button").click()
+    assert page.locator(".field__error").count() == 2  # the first one is still refused
     assert errors_untied(page) == []
 
     head = browsing.page("head")

@@ -29,30 +29,28 @@ def audit_id(server: LiveServer, office: str, year: int = THIS_YEAR) -> int:
 
 
 def score_everything(page: Any) -> None:
-    """Rate every standard, section by section: the first one × with an action, the rest ○."""
-    sections = page.locator("form[action*='/sections/']")
+    """Rate every standard of every section, the first one × with an action and the rest ○,
+    then save them all with one button."""
     first = True
-    for index in range(sections.count()):
-        form = page.locator("form[action*='/sections/']").nth(index)
-        for fieldset in form.locator("fieldset.standard").all():
-            rating = "not_met" if first else "met"
-            fieldset.locator(f"input[type=radio][value={rating}]").check()
-            if fieldset.locator("input[name$='-trials']").count():
-                fieldset.locator("input[name$='-successes']").fill("10000")
-                fieldset.locator("input[name$='-trials']").fill("10000")
-            fieldset.locator("textarea[name$='-evidence']").fill(EVIDENCE)
-            if first:
-                details = fieldset.locator("details.new-action")
-                if details.get_attribute("open") is None:
-                    details.locator("summary").click()
-                fieldset.locator("input[name$='-action_what']").fill("案内表示を見直す")
-                fieldset.locator("input[name$='-action_owner']").fill("区民課")
-                fieldset.locator("input[name$='-action_due']").fill(f"{THIS_YEAR + 1}-03-31")
-                first = False
-        form.locator(".sticky-save button").click()
-        page.wait_for_load_state()
-        notices = page.locator(".notice").all_inner_texts()
-        assert page.locator(".notice--success").count() == 1, notices
+    for fieldset in page.locator("fieldset.standard").all():
+        rating = "not_met" if first else "met"
+        fieldset.locator(f"input[type=radio][value={rating}]").check()
+        if fieldset.locator("input[name$='-trials']").count():
+            fieldset.locator("input[name$='-successes']").fill("10000")
+            fieldset.locator("input[name$='-trials']").fill("10000")
+        fieldset.locator("textarea[name$='-evidence']").fill(EVIDENCE)
+        if first:
+            details = fieldset.locator("details.new-action")
+            if details.get_attribute("open") is None:
+                details.locator("summary").click()
+            fieldset.locator("input[name$='-action_what']").fill("案内表示を見直す")
+            fieldset.locator("input[name$='-action_owner']").fill("区民課")
+            fieldset.locator("input[name$='-action_due']").fill(f"{THIS_YEAR + 1}-03-31")
+            first = False
+    page.locator(".sticky-save button").last.click()
+    page.wait_for_load_state()
+    notices = page.locator(".notice").all_inner_texts()
+    assert page.locator(".notice--success").count() == 1, notices
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
@@ -179,19 +177,19 @@ def test_a_stale_save_shows_both_values_and_keeps_the_entry(
     evidence = f"#{standard} textarea[name$='-evidence']"
 
     first.locator(evidence).fill("一人目の記録")
-    first.locator(f"form:has(#{standard}) .sticky-save button").click()
+    first.locator(f"section:has(#{standard}) .sticky-save button").click()
     assert first.locator(".notice--success").count() == 1
 
     second.locator(evidence).fill("二人目の記録")
     with second.expect_response(lambda r: r.request.method == "POST") as answer:
-        second.locator(f"form:has(#{standard}) .sticky-save button").click()
+        second.locator(f"section:has(#{standard}) .sticky-save button").click()
     assert answer.value.status == 409
-    conflict = second.locator(f"#{standard}.standard--conflict [role=alert]")
+    conflict = second.locator(f"#{standard}.standard--conflict .notice--error")
     assert "一人目の記録" in conflict.inner_text()
     assert "二人目の記録" in conflict.inner_text()
     assert second.locator(evidence).input_value() == "二人目の記録"
 
-    second.locator(f"form:has(#{standard}) .sticky-save button").click()
+    second.locator(f"section:has(#{standard}) .sticky-save button").click()
     assert second.locator(".notice--success").count() == 1
     first.reload()
     assert first.locator(evidence).input_value() == "二人目の記録"

@@ -86,8 +86,8 @@ class Figures:
         return response
 
 
-class SectionForm(HTMLParser):
-    """What a browser would post from the scoring form of one principle."""
+class ScoringForm(HTMLParser):
+    """What a browser would post from the scoring form (one form, every section)."""
 
     def __init__(self, action: str) -> None:
         super().__init__(convert_charrefs=True)
@@ -174,13 +174,13 @@ def form_client(
     while not stop.is_set():
         n += 1
         audit_id, code = targets[(n * 7) % len(targets)]
-        action = f"/audits/{audit_id}/sections/{PRINCIPLE}"
+        action = f"/audits/{audit_id}/edit"
         page = figures.timed("form GET", session, "GET", f"{base}/audits/{audit_id}/edit")
         if page is None or page.status_code != 200:
             if page is not None and page.status_code < 500:
                 figures.errors.append(f"edit page answered {page.status_code}")
             continue
-        form = SectionForm(action)
+        form = ScoringForm(action)
         form.feed(page.text)
         evidence = f"<{name}-{n}>"
         data = form.fields | {f"{code}-rating": "met", f"{code}-evidence": evidence}
@@ -188,9 +188,9 @@ def form_client(
             "form POST", session, "POST", f"{base}{action}", data=data, allow_redirects=False
         )
         if saved is not None and saved.status_code in (302, 409):
-            # Saved: back to the form. Refused: 409 with both values, or (saved by someone else
-            # in the same instant) back to the audit page with a message.
-            is_saved = saved.headers.get("Location", "").endswith(f"/edit#{PRINCIPLE}")
+            # Saved: back to the form, at the standard's section. Refused: 409 with both values
+            # (also when someone else saved it in the same instant).
+            is_saved = saved.headers.get("Location", "").endswith(f"#section-{PRINCIPLE}")
             version = int(form.fields[f"{code}-version"])
             with figures.lock:
                 figures.writes.append(Write(audit_id, code, version, evidence, is_saved))

@@ -3,13 +3,15 @@
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
 
 from audit.db import db
 from audit.domain.catalog import CatalogFile
 from audit.domain.scoring import ActionInput, Rating, ResponseInput
-from audit.models import Action, AuditKind, AuditLogEntry, AuditStatus, User
+from audit.models import Action, Audit, AuditKind, AuditLogEntry, AuditStatus, User
 from audit.services import audits, catalog
+from audit.services.audit_log import verify_trail
 
 
 @pytest.fixture
@@ -167,3 +169,67 @@ def test_demo_data_has_accepted_audits_and_open_actions(session):
     listed = audits.list_audits(session, head)
     assert {a.status for a in listed} == {AuditStatus.ACCEPTED, AuditStatus.DRAFT}
     assert session.scalar(select(Action.id).limit(1)) is not None
+
+
+def test_a_standard_saved_by_another_process_meanwhile_is_refused_alone(app):
+    """Two processes on one database: the first reads the audit; as its writing transaction
+    begins, the second saves the middle one of three standards and commits. The first's write
+    of that standard matches no row (StaleDataError): its savepoint is rolled back, the two
+    around it are saved in the same transaction, and the standard shows the second's values.
+    """
+    with app.app_context():
+        engine = db.engine
+        member = user(db.session, "kawasaki")
+        year = db.session.scalar(select(func.max(Audit.fiscal_year))) + 1
+        audit_id = audits.create_audit(db.session, member, "kawasaki", year, AuditKind.SELF).id
+        db.session.commit()
+    with Session(engine, expire_on_commit=False) as first:
+        audit = audits.get_audit(first, user(first, "kawasaki"), audit_id)
+        codes = [r.standard_code for r in audit.responses[:3]]
+        first.commit()  # what it read stays in memory; SQLite lets no one write in a transaction
+        armed = [True]
+
+        def second_saves_meanwhile(*_args: object) -> None:
+            if armed[0]:
+                armed[0] = False
+                with Session(engine) as second:
+                    other = user(second, "kawasaki")
+                    theirs = audits.get_audit(second, other, audit_id)
+                    entry = ResponseInput(Rating.EXCEEDS, evidence="二つ目の処理")
+                    audits.save_response(second, other, theirs, codes[1], entry, 1)
+                    second.commit()
+
+        # as the first's writing transaction is created, before it takes a connection
+        event.listen(first, "after_transaction_create", second_saves_meanwhile)
+        try:
+            entries = {
+                code: (ResponseInput(Rating.MET, evidence=f"{code} 一つ目"), 1) for code in codes
+            }
+            result = audits.save_responses(first, user(first, "kawasaki"), audit, entries)
+            first.commit()
+        finally:
+            event.remove(first, "after_transaction_create", second_saves_meanwhile)
+
+    assert not armed[0]
+    assert result.saved == [codes[0], codes[2]]
+    assert set(result.stale) == {codes[1]}
+    stale = result.stale[codes[1]]
+    assert (stale.response.evidence, stale.response.version) == ("二つ目の処理", 2)
+    assert ("evidence", "二つ目の処理", f"{codes[1]} 一つ目") in stale.changes
+    with app.app_context():
+        stored = {
+            r.standard_code: (r.rating, r.evidence, r.version)
+            for r in audits.get_audit(db.session, None, audit_id).responses[:3]
+        }
+        assert stored == {
+            codes[0]: (Rating.MET, f"{codes[0]} 一つ目", 2),
+            codes[1]: (Rating.EXCEEDS, "二つ目の処理", 2),
+            codes[2]: (Rating.MET, f"{codes[2]} 一つ目", 2),
+        }
+        saves = db.session.scalars(
+            select(AuditLogEntry.object_key)
+            .where(AuditLogEntry.audit_id == audit_id, AuditLogEntry.action == "response.saved")
+            .order_by(AuditLogEntry.id)
+        ).all()
+        assert saves == [codes[1], codes[0], codes[2]]  # the refused write left no entry
+        assert verify_trail(db.session).is_intact

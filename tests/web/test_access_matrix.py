@@ -73,6 +73,7 @@ CASES: dict[str, list[Case]] = {
     "audits.edit": [Case("GET", "/audits/{audit}/edit", only(COMMITTEE), scoped=True)],
     # An auditor scores external evaluations: on a self-audit the service refuses with a
     # message (the audit-by-audit table is in test_audits.py), so the handler is reached.
+    "audits.save": [Case("POST", "/audits/{audit}/edit", only(COMMITTEE, AUDITOR), scoped=True)],
     "audits.save_section": [
         Case("POST", "/audits/{audit}/sections/{principle}", only(COMMITTEE, AUDITOR), scoped=True)
     ],

@@ -96,11 +96,11 @@ def forms_of(html: str) -> dict[str, dict[str, str]]:
     return reader.forms
 
 
-def section_form(client: FlaskClient, audit_id: int, principle: str) -> dict[str, str]:
-    """What the edit page's form for one principle would post, untouched."""
+def edit_form(client: FlaskClient, audit_id: int) -> dict[str, str]:
+    """What the edit page's one form (every section) would post, untouched."""
     page = client.get(f"/audits/{audit_id}/edit")
     assert page.status_code == 200
-    return forms_of(page.get_data(as_text=True))[f"/audits/{audit_id}/sections/{principle}"]
+    return forms_of(page.get_data(as_text=True))[f"/audits/{audit_id}/edit"]
 
 
 def part(html: str, anchor: str, end: str) -> str:
@@ -338,7 +338,7 @@ def test_access_table(app, client, auth, request_name, setup, username, expected
     if expected in (DONE, REFUSED):
         assert response.status_code == 302
         if request_name == "save" and expected == DONE:
-            assert response.headers["Location"] == f"/audits/{audit_id}/edit#P3"
+            assert response.headers["Location"] == f"/audits/{audit_id}/edit?saved=P3#section-P3"
         else:
             assert response.headers["Location"] == f"/audits/{audit_id}"
         assert effect_seen(app, request_name, audit_id) is (expected == DONE)
@@ -429,7 +429,7 @@ def draft(app) -> int:
 
 def test_saving_a_section_saves_and_shows_ratings_counts_and_interval(app, client, auth, draft):
     auth.login("nakahara")
-    form = section_form(client, draft, "P3")
+    form = edit_form(client, draft)
     assert {form["C01-version"], form["C02-version"], form["C05-version"]} == {"1"}
     form |= {
         "C01-rating": "met",
@@ -442,10 +442,10 @@ def test_saving_a_section_saves_and_shows_ratings_counts_and_interval(app, clien
         "C02-evidence": "テストコールで確認した。",
     }
 
-    response = client.post(f"/audits/{draft}/sections/P3", data=form)
+    response = client.post(f"/audits/{draft}/edit", data=form)
 
     assert response.status_code == 302
-    assert response.headers["Location"] == f"/audits/{draft}/edit#P3"
+    assert response.headers["Location"] == f"/audits/{draft}/edit?saved=P3#section-P3"
     after = saved(app, draft)
     assert after["C01"] == {
         "rating": Rating.MET,
@@ -479,15 +479,15 @@ def test_saving_a_section_saves_and_shows_ratings_counts_and_interval(app, clien
 
 def test_the_edit_form_shows_what_is_saved(app, client, auth, draft):
     auth.login("nakahara")
-    form = section_form(client, draft, "P3") | {
+    form = edit_form(client, draft) | {
         "C01-rating": "met",
         "C01-successes": "27",
         "C01-trials": "30",
         "C01-evidence": "一行目\r\n二行目",
     }
-    client.post(f"/audits/{draft}/sections/P3", data=form)
+    client.post(f"/audits/{draft}/edit", data=form)
 
-    reloaded = section_form(client, draft, "P3")
+    reloaded = edit_form(client, draft)
 
     assert {k: reloaded[k] for k in form if k.startswith("C01-") and k != "C01-loaded"} == {
         "C01-rating": "met",
@@ -559,10 +559,10 @@ def test_a_refused_entry_is_422_and_nothing_typed_is_lost(
 ):
     auth.login("nakahara")
     typed = {"C05-evidence": "相談スペースの利用を記録した。", **entries}
-    form = section_form(client, draft, "P3") | typed
+    form = edit_form(client, draft) | typed
     form |= {"C01-rating": "met", "C01-evidence": "観察した。"}  # a valid standard beside it
 
-    response = client.post(f"/audits/{draft}/sections/P3", data=form)
+    response = client.post(f"/audits/{draft}/edit", data=form)
 
     assert response.status_code == 422
     page = response.get_data(as_text=True)
@@ -573,7 +573,7 @@ def test_a_refused_entry_is_422_and_nothing_typed_is_lost(
     assert shown, f"no error by C05-{field}"
     if error is not None:
         assert error in shown[1]
-    again = forms_of(page)[f"/audits/{draft}/sections/P3"]
+    again = forms_of(page)[f"/audits/{draft}/edit"]
     assert {k: again.get(k) for k in typed} == typed  # nothing typed is lost
     after = saved(app, draft)
     assert after["C05"] == {
@@ -592,20 +592,20 @@ def test_a_refused_entry_is_422_and_nothing_typed_is_lost(
 
 def test_a_partial_rating_with_an_action_saves_it_and_lists_the_action(app, client, auth, draft):
     auth.login("nakahara")
-    form = section_form(client, draft, "P3") | {
+    form = edit_form(client, draft) | {
         "C05-rating": "partial",
         "C05-evidence": "相談スペースへの案内が漏れた例があった。",
     }
-    refused = client.post(f"/audits/{draft}/sections/P3", data=form)
+    refused = client.post(f"/audits/{draft}/edit", data=form)
     assert refused.status_code == 422
-    again = forms_of(refused.get_data(as_text=True))[f"/audits/{draft}/sections/P3"]
+    again = forms_of(refused.get_data(as_text=True))[f"/audits/{draft}/edit"]
     again |= {
         "C05-action_what": "相談スペースへの案内を朝礼で確認する",
         "C05-action_owner": "区民課長",
         "C05-action_due": DUE,
     }
 
-    response = client.post(f"/audits/{draft}/sections/P3", data=again)
+    response = client.post(f"/audits/{draft}/edit", data=again)
 
     assert response.status_code == 302
     assert saved(app, draft)["C05"]["rating"] == Rating.PARTIAL
@@ -635,11 +635,11 @@ def test_a_partial_rating_with_an_action_saves_it_and_lists_the_action(app, clie
 
 def test_what_is_typed_is_shown_escaped(app, client, auth, draft):
     auth.login("nakahara")
-    form = section_form(client, draft, "P3") | {
+    form = edit_form(client, draft) | {
         "C01-rating": "met",
         "C01-evidence": "<script>alert(1)</script>",
     }
-    client.post(f"/audits/{draft}/sections/P3", data=form)
+    client.post(f"/audits/{draft}/edit", data=form)
 
     page = client.get(f"/audits/{draft}").get_data(as_text=True)
 
@@ -654,18 +654,18 @@ AS_WRITTEN = "窓口１２３番・ＡＢＣ　か\u3099 👩🏽\u200d💼 ｶ�
 
 def test_what_is_typed_is_kept_and_shown_as_written(app, client, auth, draft):
     auth.login("nakahara")
-    form = section_form(client, draft, "P3") | {
+    form = edit_form(client, draft) | {
         "C01-rating": "met",
         "C01-evidence": AS_WRITTEN,
         "C01-successes": "１９５",  # full-width digits are read as the number
         "C01-trials": "２００",
     }
 
-    assert client.post(f"/audits/{draft}/sections/P3", data=form).status_code == 302
+    assert client.post(f"/audits/{draft}/edit", data=form).status_code == 302
 
     stored = saved(app, draft)["C01"]
     assert (stored["evidence"], stored["successes"], stored["trials"]) == (AS_WRITTEN, 195, 200)
-    assert section_form(client, draft, "P3")["C01-evidence"] == AS_WRITTEN
+    assert edit_form(client, draft)["C01-evidence"] == AS_WRITTEN
     assert "髙﨑 𠮷野家" in row(client.get(f"/audits/{draft}").get_data(as_text=True), "C01")
 
 
@@ -684,21 +684,21 @@ def test_a_stale_save_is_409_keeps_the_first_and_offers_the_second_to_save_again
     app, client, auth, second, draft
 ):
     auth.login("nakahara")
-    mine, theirs = section_form(client, draft, "P3"), section_form(second, draft, "P3")
+    mine, theirs = edit_form(client, draft), edit_form(second, draft)
     first = client.post(
-        f"/audits/{draft}/sections/P3",
+        f"/audits/{draft}/edit",
         data=mine | {"C01-rating": "met", "C01-evidence": "最初の人の根拠"},
     )
     assert first.status_code == 302
 
     stale = second.post(
-        f"/audits/{draft}/sections/P3",
+        f"/audits/{draft}/edit",
         data=theirs | {"C01-rating": "exceeds", "C01-evidence": "二人目の根拠"},
     )
 
     assert stale.status_code == 409
     page = stale.get_data(as_text=True)
-    assert "フォームを開いた後に、ほかの人がこの区分の一部の基準を保存しました。" in page
+    assert "フォームを開いた後に、ほかの人がこのページの一部の基準を保存しました。" in page
     notice = fieldset(page, "C01")
     assert "フォームを開いた後に、ほかの人がこの基準を保存しました。" in notice
     assert "«最初の人の根拠»" in notice
@@ -711,12 +711,12 @@ def test_a_stale_save_is_409_keeps_the_first_and_offers_the_second_to_save_again
         "最初の人の根拠",
         2,
     )
-    again = forms_of(page)[f"/audits/{draft}/sections/P3"]
+    again = forms_of(page)[f"/audits/{draft}/edit"]
     assert again["C01-rating"] == "exceeds"
     assert again["C01-evidence"] == "二人目の根拠"
     assert again["C01-version"] == "2"  # saving again overwrites, knowingly
 
-    overwrite = second.post(f"/audits/{draft}/sections/P3", data=again)
+    overwrite = second.post(f"/audits/{draft}/edit", data=again)
 
     assert overwrite.status_code == 302
     after = saved(app, draft)["C01"]
@@ -729,7 +729,7 @@ def test_a_stale_save_is_409_keeps_the_first_and_offers_the_second_to_save_again
 
 def test_a_save_made_elsewhere_since_the_form_was_opened_is_a_conflict(app, client, auth, draft):
     auth.login("nakahara")
-    form = section_form(client, draft, "P3")
+    form = edit_form(client, draft)
     with app.app_context():  # e.g. through the API, by another member of the committee
         member = user("nakahara")
         audit = audits.get_audit(db.session, member, draft)
@@ -738,7 +738,7 @@ def test_a_save_made_elsewhere_since_the_form_was_opened_is_a_conflict(app, clie
         db.session.commit()
 
     response = client.post(
-        f"/audits/{draft}/sections/P3",
+        f"/audits/{draft}/edit",
         data=form | {"C02-rating": "partial", "C02-evidence": "画面で入力した根拠"},
     )
 
@@ -749,23 +749,23 @@ def test_a_save_made_elsewhere_since_the_form_was_opened_is_a_conflict(app, clie
 
 def test_the_same_values_saved_twice_are_no_conflict(app, client, auth, second, draft):
     auth.login("nakahara")
-    mine, theirs = section_form(client, draft, "P3"), section_form(second, draft, "P3")
+    mine, theirs = edit_form(client, draft), edit_form(second, draft)
     same = {"C01-rating": "met", "C01-evidence": "同じ内容"}
 
-    assert client.post(f"/audits/{draft}/sections/P3", data=mine | same).status_code == 302
-    assert second.post(f"/audits/{draft}/sections/P3", data=theirs | same).status_code == 302
+    assert client.post(f"/audits/{draft}/edit", data=mine | same).status_code == 302
+    assert second.post(f"/audits/{draft}/edit", data=theirs | same).status_code == 302
     assert saved(app, draft)["C01"]["version"] == 2
 
 
 def test_two_people_saving_different_sections_both_succeed(app, client, auth, second, draft):
     auth.login("nakahara")
-    p3, p2 = section_form(client, draft, "P3"), section_form(second, draft, "P2")
+    p3, p2 = edit_form(client, draft), edit_form(second, draft)
 
     one = client.post(
-        f"/audits/{draft}/sections/P3", data=p3 | {"C01-rating": "met", "C01-evidence": "P3の根拠"}
+        f"/audits/{draft}/edit", data=p3 | {"C01-rating": "met", "C01-evidence": "P3の根拠"}
     )
     two = second.post(
-        f"/audits/{draft}/sections/P2", data=p2 | {"C04-rating": "met", "C04-evidence": "P2の根拠"}
+        f"/audits/{draft}/edit", data=p2 | {"C04-rating": "met", "C04-evidence": "P2の根拠"}
     )
 
     assert (one.status_code, two.status_code) == (302, 302)
@@ -783,13 +783,13 @@ def test_two_people_saving_different_standards_of_one_section_both_succeed(
     again to keep yours" — which would wipe the first person's work.
     """
     auth.login("nakahara")
-    mine, theirs = section_form(client, draft, "P3"), section_form(second, draft, "P3")
+    mine, theirs = edit_form(client, draft), edit_form(second, draft)
 
     one = client.post(
-        f"/audits/{draft}/sections/P3", data=mine | {"C01-rating": "met", "C01-evidence": "一人目"}
+        f"/audits/{draft}/edit", data=mine | {"C01-rating": "met", "C01-evidence": "一人目"}
     )
     two = second.post(
-        f"/audits/{draft}/sections/P3",
+        f"/audits/{draft}/edit",
         data=theirs | {"C02-rating": "met", "C02-evidence": "二人目"},
     )
 
@@ -802,13 +802,13 @@ def test_a_garbled_version_is_a_bad_request_not_a_crash(app, client, auth, draft
     """BUG: ``int(form.version.data or 0)`` raises ValueError: a 500 instead of a 400."""
     app.config["PROPAGATE_EXCEPTIONS"] = False  # answer as in production, not raise
     auth.login("nakahara")
-    form = section_form(client, draft, "P3") | {
+    form = edit_form(client, draft) | {
         "C01-version": version,
         "C01-rating": "met",
         "C01-evidence": "改ざんされた版数",
     }
 
-    response = client.post(f"/audits/{draft}/sections/P3", data=form)
+    response = client.post(f"/audits/{draft}/edit", data=form)
 
     assert saved(app, draft)["C01"]["version"] == 1
     assert response.status_code == 400
@@ -854,27 +854,32 @@ def test_submitting_an_incomplete_draft_lists_what_is_missing(app, client, auth)
     assert "評価が入力されていません。" in missing
 
 
-def fill_through_the_pages(client: FlaskClient, audit_id: int) -> int:
-    """Rate every unrated standard ○ with evidence, one section after another; return posts."""
-    forms = forms_of(client.get(f"/audits/{audit_id}/edit").get_data(as_text=True))
-    sections = [a for a in forms if a.startswith(f"/audits/{audit_id}/sections/")]
-    for action in sections:
-        form = section_form(client, audit_id, action.rsplit("/", 1)[1])
-        for name in [n for n in form if n.endswith("-version")]:
-            code = name.removesuffix("-version")
-            if not form.get(f"{code}-rating"):
-                form[f"{code}-rating"] = "met"
-                form[f"{code}-evidence"] = form[f"{code}-evidence"] or "観察して確認した。"
-        response = client.post(action, data=form)
-        assert response.status_code == 302, action
-    return len(sections)
+def fill_through_the_page(client: FlaskClient, audit_id: int) -> None:
+    """Rate every unrated standard ○ with evidence, in every section, and save once."""
+    form = edit_form(client, audit_id)
+    for name in [n for n in form if n.endswith("-version")]:
+        code = name.removesuffix("-version")
+        if not form.get(f"{code}-rating"):
+            form[f"{code}-rating"] = "met"
+            form[f"{code}-evidence"] = form[f"{code}-evidence"] or "観察して確認した。"
+    response = client.post(f"/audits/{audit_id}/edit", data=form)
+    assert response.status_code == 302
 
 
-def test_a_draft_filled_section_by_section_is_submitted_then_locked(app, client, auth):
+def test_a_draft_filled_in_one_save_is_submitted_then_locked(app, client, auth):
     audit_id = audit_id_of(app, "kawasaki", THIS_YEAR)
+    with app.app_context():
+        unrated_sections = set(
+            db.session.scalars(
+                select(Response.principle_code).where(
+                    Response.audit_id == audit_id, Response.rating.is_(None)
+                )
+            )
+        )
+    assert len(unrated_sections) > 1
     auth.login("kawasaki")
 
-    assert fill_through_the_pages(client, audit_id) == 8  # P1 … P8
+    fill_through_the_page(client, audit_id)  # one save, every section
     assert None not in {r["rating"] for r in saved(app, audit_id).values()}
     response = client.post(f"/audits/{audit_id}/submit")
 
@@ -1055,12 +1060,12 @@ def test_a_section_save_needs_the_csrf_token(csrf_app, with_token):
     client = csrf_app.test_client()
     csrf_log_in(client, "kawasaki")
     audit_id = audit_id_of(csrf_app, "kawasaki", THIS_YEAR)
-    form = section_form(client, audit_id, "P3") | {"C02-evidence": "トークンの確認"}
+    form = edit_form(client, audit_id) | {"C02-evidence": "トークンの確認"}
     assert form["csrf_token"]
     if not with_token:
         del form["csrf_token"]
 
-    response = client.post(f"/audits/{audit_id}/sections/P3", data=form)
+    response = client.post(f"/audits/{audit_id}/edit", data=form)
 
     assert response.status_code == (302 if with_token else 400)
     assert (saved(csrf_app, audit_id)["C02"]["evidence"] == "トークンの確認") is with_token
@@ -1168,3 +1173,176 @@ def test_next_years_self_audit_starts_from_this_years_evidence(app, client, auth
         assert set(carried.values()) == {""}
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "点検を作成しました。" in flashes(page)
+
+
+# --- 7. one save for the whole page --------------------------------------------------------
+
+
+def codes_in(app, audit_id: int, principle: str) -> list[str]:
+    """The standards of one section, in page order."""
+    with app.app_context():
+        return list(
+            db.session.scalars(
+                select(Response.standard_code)
+                .where(Response.audit_id == audit_id, Response.principle_code == principle)
+                .order_by(Response.position)
+            )
+        )
+
+
+def summary_of(page: str) -> str:
+    """The error summary at the top of a refused save's page."""
+    assert page.count('class="error-summary"') == 1
+    return part(page, "error-summary-title", "</ul>")
+
+
+@pytest.mark.parametrize(
+    ("pressed", "lands_in"),
+    [("P8", "P8"), ("P1", "P1"), ("P3", "P1")],  # P3: nothing changed there, so the first
+)
+def test_one_save_stores_entries_of_every_section(app, client, auth, draft, pressed, lands_in):
+    p1, p8 = codes_in(app, draft, "P1")[0], codes_in(app, draft, "P8")[-1]
+    auth.login("nakahara")
+    form = edit_form(client, draft) | {
+        f"{p1}-rating": "met",
+        f"{p1}-evidence": "P1で入力した根拠",
+        f"{p8}-rating": "exceeds",
+        f"{p8}-evidence": "P8で入力した根拠",
+        "section": pressed,  # the button pressed: each section has one, and all save everything
+    }
+
+    response = client.post(f"/audits/{draft}/edit", data=form)
+
+    assert response.status_code == 302
+    assert (
+        response.headers["Location"] == f"/audits/{draft}/edit?saved={lands_in}#section-{lands_in}"
+    )
+    after = saved(app, draft)
+    assert (after[p1]["evidence"], after[p1]["version"]) == ("P1で入力した根拠", 2)
+    assert (after[p8]["evidence"], after[p8]["version"]) == ("P8で入力した根拠", 2)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    # The message is in the section the person comes back to, not at the top of a long page.
+    assert flashes(part(page, f"section-{lands_in}", "</fieldset>")) == ["保存しました。"]
+    assert flashes(page[: page.index('id="section-')]) == []
+
+
+def test_the_per_section_address_saves_everything_posted(app, client, auth, draft):
+    p1, p8 = codes_in(app, draft, "P1")[0], codes_in(app, draft, "P8")[0]
+    auth.login("nakahara")
+    form = edit_form(client, draft) | {f"{p1}-evidence": "一", f"{p8}-evidence": "八"}
+
+    response = client.post(f"/audits/{draft}/sections/P8", data=form)
+
+    assert response.headers["Location"] == f"/audits/{draft}/edit?saved=P8#section-P8"
+    after = saved(app, draft)
+    assert (after[p1]["evidence"], after[p8]["evidence"]) == ("一", "八")
+
+
+@pytest.mark.parametrize("sends_loaded", [True, False], ids=["browser", "no-fingerprint"])
+def test_only_the_standards_changed_are_written(app, client, auth, draft, sends_loaded):
+    """Unchanged standards get no new version and no trail entry, whether the post says what
+    the form was shown with (a browser) or not (then what is stored decides)."""
+    auth.login("nakahara")
+    form = edit_form(client, draft) | {"C01-rating": "met", "C01-evidence": "変えたのはこれだけ"}
+    if not sends_loaded:
+        form = {k: v for k, v in form.items() if not k.endswith("-loaded")}
+    before = saved(app, draft)
+
+    assert client.post(f"/audits/{draft}/edit", data=form).status_code == 302
+
+    after = saved(app, draft)
+    assert {code for code in after if after[code] != before[code]} == {"C01"}
+    assert after["C01"]["version"] == 2
+    assert [t[2] for t in trail(app, draft) if t[1] == "response.saved"] == ["C01"]
+
+
+def test_a_save_with_nothing_changed_writes_nothing_and_says_so(app, client, auth, draft):
+    auth.login("nakahara")
+    before, entries = saved(app, draft), len(trail(app, draft))
+
+    response = client.post(
+        f"/audits/{draft}/edit", data=edit_form(client, draft) | {"section": "P2"}
+    )
+
+    assert response.headers["Location"] == f"/audits/{draft}/edit?saved=P2#section-P2"
+    assert (saved(app, draft), len(trail(app, draft))) == (before, entries)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert flashes(part(page, "section-P2", "</fieldset>")) == [
+        "変更された項目がないため、保存していません。"
+    ]
+
+
+def test_a_stale_standard_is_refused_alone_and_the_others_are_kept(app, client, auth, draft):
+    p8 = codes_in(app, draft, "P8")[0]
+    auth.login("nakahara")
+    form = edit_form(client, draft)
+    with app.app_context():  # another member saves C02 meanwhile
+        member = user("nakahara")
+        audit = audits.get_audit(db.session, member, draft)
+        entry = ResponseInput(rating=Rating.MET, evidence="別の人の根拠")
+        audits.save_response(db.session, member, audit, "C02", entry, 1)
+        db.session.commit()
+
+    response = client.post(
+        f"/audits/{draft}/edit",
+        data=form
+        | {
+            "C01-rating": "met",
+            "C01-evidence": "同じ区分の根拠",
+            "C02-rating": "partial",
+            "C02-evidence": "私の根拠",
+            f"{p8}-rating": "met",
+            f"{p8}-evidence": "別の区分の根拠",
+        },
+    )
+
+    assert response.status_code == 409
+    after = saved(app, draft)
+    assert (after["C01"]["evidence"], after[p8]["evidence"]) == ("同じ区分の根拠", "別の区分の根拠")
+    assert (after["C02"]["evidence"], after["C02"]["version"]) == ("別の人の根拠", 2)
+    page = response.get_data(as_text=True)
+    assert "«別の人の根拠»" in fieldset(page, "C02")
+    assert "«私の根拠»" in fieldset(page, "C02")
+    summary = summary_of(page)
+    assert "ほかの 2 件の基準の変更は保存しました。" in summary
+    assert re.findall(r'<a href="#([^"]+)">', summary) == ["C02-rating-0"]  # its first change
+    again = forms_of(page)[f"/audits/{draft}/edit"]
+    assert (again["C02-evidence"], again["C02-version"]) == ("私の根拠", "2")
+    assert again["C01-version"] == "2"  # saved, and shown as saved
+    assert "未保存の変更があります" in fieldset(page, "C02")
+    assert "未保存の変更があります" not in fieldset(page, "C01")
+
+
+def test_the_error_summary_links_to_each_field_in_page_order(app, client, auth, draft):
+    p8 = codes_in(app, draft, "P8")[0]
+    auth.login("nakahara")
+    form = edit_form(client, draft) | {
+        f"{p8}-rating": "na",  # without a reason
+        "C05-successes": "31",
+        "C05-trials": "30",
+        "C01-rating": "met",
+        "C01-evidence": "保存される",
+    }
+
+    response = client.post(f"/audits/{draft}/edit", data=form)
+
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    head = page[: page.index('id="section-')]
+    assert re.search(r'<div class="error-summary" role="alert" tabindex="-1"', head)
+    summary = summary_of(page)
+    links = re.findall(r'<a href="#([^"]+)">(.*?)</a>', summary)
+    assert [anchor for anchor, _ in links] == ["C05-successes", f"{p8}-na_reason"]
+    for anchor, _text in links:
+        tag = re.search(rf'<(?:input|textarea)[^>]*id="{re.escape(anchor)}"[^>]*>', page)
+        assert tag, f"no field {anchor}"
+        assert f'aria-describedby="{anchor}-error"' in tag[0]
+        assert 'aria-invalid="true"' in tag[0]
+        assert f'id="{anchor}-error"' in page
+    assert links[0][1] == "C05 達成件数：観察件数以下の数を入力してください。"
+    assert links[1][1] == f"{p8} 対象外とする理由：この基準を対象外とする理由を入力してください。"
+    assert "ほかの 1 件の基準の変更は保存しました。" in summary
+    # Japanese throughout: no English words, no code words such as "met" or "na_reason"
+    text = re.sub(r"<[^>]+>", " ", summary[summary.index(">") + 1 :])
+    assert re.findall(r"[A-Za-z]{2,}", text) == []
+    assert flashes(page) == []  # the summary says it, once

@@ -56,7 +56,7 @@ def draft_audit(app) -> int:
 FORMS = [
     (None, "/login", r"/login"),
     ("kawasaki", "/audits/", r"/audits/"),
-    ("kawasaki", "/audits/{draft}/edit", r"/audits/\d+/sections/P3"),
+    ("kawasaki", "/audits/{draft}/edit", r"/audits/\d+/edit"),
     ("kawasaki", "/practices/", r"/practices/"),
     ("head", "/ratchet/?year=2025", r"/ratchet/proposals/[^/]+/decision"),
     ("auditor", "/surveys/entry", r"/surveys/entry"),

@@ -27,7 +27,8 @@ YEAR = 2025
 #: a draft a committee member saves, created by the test
 DRAFT_YEAR = 2027
 AUDIT_READ_CEILING = 5
-RESPONSE_SAVE_CEILING = 8
+#: a response save's statements, of which a SAVEPOINT and its RELEASE (one per standard)
+RESPONSE_SAVE_CEILING = 10
 
 #: (who, path); {audit} is Kawasaki's FY2025 self-audit, {draft} a draft of Kawasaki's
 PAGES = (
