@@ -3,9 +3,12 @@
 import os
 import shutil
 from collections.abc import Callable, Iterator
+from datetime import date, datetime, time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
@@ -13,6 +16,7 @@ from sqlalchemy import create_engine, make_url, text
 
 from audit import create_app
 from audit.db import db
+from audit.domain.fiscal_year import fiscal_year_of
 from audit.services import catalog, demo
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,10 +26,34 @@ CHECKLISTS = ROOT / "checklists"
 #: a PostgreSQL server to run the suite on as well (``make test`` sets it); else SQLite only
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 
+#: the day the suite runs on: AUDIT_TEST_TODAY=YYYY-MM-DD moves the clock there for the whole
+#: session (pytest_configure), so that the suite can be run on any day of any fiscal year;
+#: else the real date. Tests take their years from here, never from a year written down.
+TODAY = date.fromisoformat(os.environ.get("AUDIT_TEST_TODAY") or date.today().isoformat())
+#: the fiscal year of TODAY, which has the demo data's draft audit
+THIS_YEAR = fiscal_year_of(TODAY)
+#: the last of the DEMO_YEARS fiscal years of the demo data's accepted audits: the one reviewed
+LAST_YEAR = THIS_YEAR - 1
+#: the fiscal year after TODAY's, which has not begun: the demo data have no audit in it
+NEXT_YEAR = THIS_YEAR + 1
+#: noon in Japan, when the day is the same in Tokyo and in UTC for twelve hours of ticking
+TEST_CLOCK_START = datetime.combine(TODAY, time(12), tzinfo=ZoneInfo("Asia/Tokyo"))
+_TEST_CLOCK = pytest.StashKey[time_machine.travel]()
+
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "sqlite_only: behaviour only SQLite has (a file to copy)")
     config.addinivalue_line("markers", "postgresql_only: behaviour only PostgreSQL has")
+    if os.environ.get("AUDIT_TEST_TODAY"):
+        # Started before any test module is imported or template database is built; the
+        # browser tests' server runs in a thread of this process, so it sees the moved clock too.
+        clock = config.stash[_TEST_CLOCK] = time_machine.travel(TEST_CLOCK_START, tick=True)
+        clock.start()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if clock := config.stash.get(_TEST_CLOCK, None):
+        clock.stop()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -55,7 +83,7 @@ def build_template(database: str, *, loaded: bool) -> None:
         upgrade()
         if loaded:
             catalog.load_files(db.session, catalog.read_files([CHECKLISTS]), actor=None)
-            demo.create_demo_data(db.session)
+            demo.create_demo_data(db.session, today=TODAY)
             db.session.commit()
         db.engine.dispose()
 

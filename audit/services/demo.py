@@ -86,25 +86,27 @@ NATIONAL_STANDARDS = 26
 BATCH = 5000
 
 
-def create_demo_data(
-    session: Session, today: date | None = None, scale: Scale = Scale.DEMO
-) -> list[str]:
-    """Create the demo users and audits that do not exist yet; return what was created."""
+def create_demo_data(session: Session, *, today: date, scale: Scale = Scale.DEMO) -> list[str]:
+    """Create the demo users and audits that do not exist yet; return what was created.
+
+    The audits are accepted for the DEMO_YEARS (or SCALE_YEARS) fiscal years before ``today``'s,
+    with a draft in ``today``'s; the surveys run up to last year.
+    """
     existing = set(session.scalars(select(User.username)))
     created = []
     for username, role, office in DEMO_USERS:
         if username not in existing:
             create_user(session, username, DEMO_PASSWORD, role, office)
             created.append(username)
+    this_year = fiscal_year_of(today)
     if session.scalar(select(Audit.id).limit(1)) is None:
-        this_year = fiscal_year_of(today or date.today())
         if scale == Scale.DEMO:
             created.extend(_create_demo_audits(session, this_year))
         else:
             created.extend(_create_scale_audits(session, this_year, scale))
     rates: dict[int, Decimal] = {}
     if session.scalar(select(SurveyResult.id).limit(1)) is None:
-        rates = _create_demo_surveys(session, fiscal_year_of(today or date.today()))
+        rates = _create_demo_surveys(session, this_year)
         created.append("surveys")
     if session.scalar(select(Indicator.id).limit(1)) is None:
         _create_demo_indicators(session, rates)

@@ -6,6 +6,8 @@ from sqlalchemy import select
 from audit.db import db
 from audit.models import Audit, AuditKind, AuditStatus
 
+from ..conftest import NEXT_YEAR
+
 
 @pytest.fixture
 def tokens(runner):
@@ -27,7 +29,9 @@ def call(client, tokens):
 @pytest.fixture
 def draft(call):
     response = call(
-        "POST", "/api/v1/audits", json={"office": "kawasaki", "fiscal_year": 2031, "kind": "self"}
+        "POST",
+        "/api/v1/audits",
+        json={"office": "kawasaki", "fiscal_year": NEXT_YEAR, "kind": "self"},
     )
     assert response.status_code == 201
     return response.get_json()
@@ -37,7 +41,8 @@ def test_create_gives_one_entry_per_applicable_standard(draft, call):
     assert draft["status"] == "draft"
     codes = {r["standard_code"] for r in draft["responses"]}
     applicable = {
-        s["code"] for s in call("GET", "/api/v1/standards?year=2031&office=kawasaki").get_json()
+        s["code"]
+        for s in call("GET", f"/api/v1/standards?year={NEXT_YEAR}&office=kawasaki").get_json()
     }
     assert codes == applicable
     assert all(r["rating"] is None for r in draft["responses"])
@@ -119,7 +124,7 @@ def test_put_without_if_match_is_428(draft, call):
         (
             {
                 "rating": "partial",
-                "actions": [{"what": "a\x1b[31m", "owner": "b", "due": "2032-03-31"}],
+                "actions": [{"what": "a\x1b[31m", "owner": "b", "due": f"{NEXT_YEAR + 1}-03-31"}],
             },
             "actions[0].what",
         ),
@@ -144,7 +149,7 @@ def test_partial_with_an_action_saves_and_opens_the_action(draft, call):
     body = {
         "rating": "partial",
         "evidence": "一部",
-        "actions": [{"what": "研修を行う", "owner": "区民課", "due": "2032-03-31"}],
+        "actions": [{"what": "研修を行う", "owner": "区民課", "due": f"{NEXT_YEAR + 1}-03-31"}],
     }
     assert put(call, draft["id"], "C02", body, 1).status_code == 200
     # The open action now covers C02 in this and later audits: △ again needs no new one.
@@ -215,7 +220,7 @@ def test_the_submitter_cannot_accept_their_own_evaluation(call):
         "POST",
         "/api/v1/audits",
         user="auditor",
-        json={"office": "saiwai", "fiscal_year": 2031, "kind": "external"},
+        json={"office": "saiwai", "fiscal_year": NEXT_YEAR, "kind": "external"},
     )
     assert created.status_code == 201
     audit_id = created.get_json()["id"]
@@ -256,13 +261,17 @@ def test_access_table(draft, call, user, method, path_suffix, status):
 @pytest.mark.parametrize(
     ("user", "body", "status"),
     [
-        ("kawasaki", {"office": "kawasaki", "fiscal_year": 2032, "kind": "self"}, 201),
-        ("kawasaki", {"office": "saiwai", "fiscal_year": 2032, "kind": "self"}, 403),
-        ("kawasaki", {"office": "kawasaki", "fiscal_year": 2032, "kind": "external"}, 403),
-        ("auditor", {"office": "kawasaki", "fiscal_year": 2032, "kind": "external"}, 201),
-        ("auditor", {"office": "kawasaki", "fiscal_year": 2032, "kind": "self"}, 403),
-        ("head", {"office": "kawasaki", "fiscal_year": 2032, "kind": "self"}, 403),
-        ("kawasaki", {"office": "kawasaki", "fiscal_year": "2032", "kind": "self"}, 422),
+        ("kawasaki", {"office": "kawasaki", "fiscal_year": NEXT_YEAR + 1, "kind": "self"}, 201),
+        ("kawasaki", {"office": "saiwai", "fiscal_year": NEXT_YEAR + 1, "kind": "self"}, 403),
+        ("kawasaki", {"office": "kawasaki", "fiscal_year": NEXT_YEAR + 1, "kind": "external"}, 403),
+        ("auditor", {"office": "kawasaki", "fiscal_year": NEXT_YEAR + 1, "kind": "external"}, 201),
+        ("auditor", {"office": "kawasaki", "fiscal_year": NEXT_YEAR + 1, "kind": "self"}, 403),
+        ("head", {"office": "kawasaki", "fiscal_year": NEXT_YEAR + 1, "kind": "self"}, 403),
+        (
+            "kawasaki",
+            {"office": "kawasaki", "fiscal_year": str(NEXT_YEAR + 1), "kind": "self"},
+            422,
+        ),
         ("kawasaki", {"office": "kawasaki", "kind": "yearly"}, 422),
     ],
 )
@@ -272,7 +281,9 @@ def test_who_creates_what(call, user, body, status):
 
 def test_duplicate_audit_is_409(draft, call):
     again = call(
-        "POST", "/api/v1/audits", json={"office": "kawasaki", "fiscal_year": 2031, "kind": "self"}
+        "POST",
+        "/api/v1/audits",
+        json={"office": "kawasaki", "fiscal_year": NEXT_YEAR, "kind": "self"},
     )
     assert again.status_code == 409
 

@@ -10,7 +10,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -58,9 +58,10 @@ def main() -> None:
         with app.app_context(), force_locale("ja"):
             upgrade()
             catalog.load_files(db.session, catalog.read_files([ROOT / "checklists"]), None)
-            demo.create_demo_data(db.session)
+            today = date.today()
+            demo.create_demo_data(db.session, today=today)
             db.session.commit()
-            year = fiscal_year_of(datetime.now(UTC).date()) - 1
+            year = fiscal_year_of(today) - 1
             target = survey_target(app.config)
             stamp = Printed("bench", datetime.now(ZoneInfo("Asia/Tokyo")))
             audit = printing.find_audit(db.session, None, "kawasaki", year, AuditKind.SELF)

@@ -3,6 +3,8 @@
 import openpyxl
 import pytest
 
+from ..conftest import LAST_YEAR
+
 
 @pytest.mark.parametrize(
     ("fmt", "extra"),
@@ -11,7 +13,7 @@ import pytest
 def test_export_writes_the_file(runner, tmp_path, fmt, extra):
     out = tmp_path / f"review.{fmt}"
     result = runner.invoke(
-        args=["export", "--year", "2025", "--format", fmt, "--out", str(out), *extra]
+        args=["export", "--year", str(LAST_YEAR), "--format", fmt, "--out", str(out), *extra]
     )
     assert result.exit_code == 0, result.output
     assert "13 offices" in result.output

@@ -1,15 +1,12 @@
 """Printing from the command line: the file is written, the printing recorded; else exit 1."""
 
-from datetime import date
-
 import pytest
 from sqlalchemy import select
 
 from audit.db import db
-from audit.domain.fiscal_year import fiscal_year_of
 from audit.models import AuditLogEntry
 
-YEAR = fiscal_year_of(date.today()) - 1
+from ..conftest import LAST_YEAR as YEAR
 
 
 @pytest.mark.parametrize(

@@ -1,19 +1,17 @@
 """The three users' journeys through a real browser, and what must hold on the way."""
 
 import subprocess
-from datetime import date
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from audit.db import db
-from audit.domain.fiscal_year import fiscal_year_of
 from audit.models import Audit, AuditKind, Office
 
+from ..conftest import THIS_YEAR, TODAY
 from .conftest import Browsing, LiveServer
 
-THIS_YEAR = fiscal_year_of(date.today())
 EVIDENCE = "窓口で確認しました（ブラウザ試験）"
 
 
@@ -113,7 +111,7 @@ def test_head_filters_the_matrix_drills_into_a_ward_and_decides_a_step_up(
     heading = proposal.locator("h3").inner_text()
     proposal.locator("input[value=approved]").check()
     proposal.locator("textarea").fill("全区で3年続けて達成")
-    proposal.locator("input[type=date]").fill(date.today().isoformat())
+    proposal.locator("input[type=date]").fill(TODAY.isoformat())
     proposal.locator("form.decision-form button, form.decision-form input[type=submit]").click()
     assert page.locator(".notice--success").count() == 1
     decided = page.locator("section.proposal", has=page.locator("h3", has_text=heading))

@@ -13,6 +13,8 @@ from audit.models import Action, Audit, AuditKind, AuditLogEntry, AuditStatus, U
 from audit.services import audits, catalog
 from audit.services.audit_log import verify_trail
 
+from ..conftest import NEXT_YEAR
+
 
 @pytest.fixture
 def session(app):
@@ -30,7 +32,7 @@ def response(audit, code):
 
 def test_an_audit_keeps_the_text_it_was_scored_against(session, checklists_dir):
     kawasaki = user(session, "kawasaki")
-    audit = audits.create_audit(session, kawasaki, "kawasaki", 2031, AuditKind.SELF)
+    audit = audits.create_audit(session, kawasaki, "kawasaki", NEXT_YEAR, AuditKind.SELF)
     original = response(audit, "C01").title_ja
     session.commit()
     path = checklists_dir / "standards" / "citywide.toml"
@@ -44,16 +46,16 @@ def test_an_audit_keeps_the_text_it_was_scored_against(session, checklists_dir):
 
 def test_level_in_force_is_the_one_scored(session):
     audit = audits.create_audit(
-        session, user(session, "auditor"), "saiwai", 2031, AuditKind.EXTERNAL
+        session, user(session, "auditor"), "saiwai", NEXT_YEAR, AuditKind.EXTERNAL
     )
     c01 = catalog.get_standard(session, "C01")
-    assert response(audit, "C01").level == catalog.level_in_force(c01, 2031)
+    assert response(audit, "C01").level == catalog.level_in_force(c01, NEXT_YEAR)
     assert response(audit, "C01").criterion_ja == c01.levels[0].criterion_ja
 
 
 def test_branch_office_gets_no_ward_only_standards(session):
     audit = audits.create_audit(
-        session, user(session, "auditor"), "daishi", 2031, AuditKind.EXTERNAL
+        session, user(session, "auditor"), "daishi", NEXT_YEAR, AuditKind.EXTERNAL
     )
     codes = {r.standard_code for r in audit.responses}
     ward_only = {
@@ -69,24 +71,29 @@ def test_branch_office_gets_no_ward_only_standards(session):
 
 def test_next_year_starts_from_last_year(session):
     kawasaki = user(session, "kawasaki")
-    first = audits.create_audit(session, kawasaki, "kawasaki", 2031, AuditKind.SELF)
+    first = audits.create_audit(session, kawasaki, "kawasaki", NEXT_YEAR, AuditKind.SELF)
     audits.save_response(
         session, kawasaki, first, "C01", ResponseInput(Rating.MET, 25, 30, evidence="窓口観察"), 1
     )
-    second = audits.create_audit(session, kawasaki, "kawasaki", 2032, AuditKind.SELF)
+    second = audits.create_audit(session, kawasaki, "kawasaki", NEXT_YEAR + 1, AuditKind.SELF)
     carried = response(second, "C01")
     assert carried.evidence == "窓口観察"
     assert (carried.rating, carried.successes, carried.trials) == (None, None, None)
     fresh = audits.create_audit(
-        session, user(session, "auditor"), "kawasaki", 2032, AuditKind.EXTERNAL, from_previous=False
+        session,
+        user(session, "auditor"),
+        "kawasaki",
+        NEXT_YEAR + 1,
+        AuditKind.EXTERNAL,
+        from_previous=False,
     )
     assert response(fresh, "C01").evidence == ""
 
 
 def test_open_actions_carry_into_the_next_audit(session):
     kawasaki = user(session, "kawasaki")
-    first = audits.create_audit(session, kawasaki, "kawasaki", 2031, AuditKind.SELF)
-    action = ActionInput("研修", "課長", date(2032, 3, 31))
+    first = audits.create_audit(session, kawasaki, "kawasaki", NEXT_YEAR, AuditKind.SELF)
+    action = ActionInput("研修", "課長", date(NEXT_YEAR + 1, 3, 31))
     audits.save_response(
         session,
         kawasaki,
@@ -95,7 +102,7 @@ def test_open_actions_carry_into_the_next_audit(session):
         ResponseInput(Rating.PARTIAL, evidence="一部", actions=(action,)),
         1,
     )
-    second = audits.create_audit(session, kawasaki, "kawasaki", 2032, AuditKind.SELF)
+    second = audits.create_audit(session, kawasaki, "kawasaki", NEXT_YEAR + 1, AuditKind.SELF)
     summary = audits.summarize_audit(session, kawasaki, second)
     assert "研修" in [a.what for a in summary.open_actions]
     # With the action open, △ needs no new one next year.
@@ -106,7 +113,7 @@ def test_open_actions_carry_into_the_next_audit(session):
 
 def test_every_change_is_in_the_trail(session):
     kawasaki, head = user(session, "kawasaki"), user(session, "head")
-    audit = audits.create_audit(session, kawasaki, "kawasaki", 2031, AuditKind.SELF)
+    audit = audits.create_audit(session, kawasaki, "kawasaki", NEXT_YEAR, AuditKind.SELF)
     for r in list(audit.responses):
         audits.save_response(
             session,
@@ -134,7 +141,7 @@ def test_every_change_is_in_the_trail(session):
 
 def test_an_accepted_audit_cannot_change(session):
     kawasaki = user(session, "kawasaki")
-    audit = audits.create_audit(session, kawasaki, "kawasaki", 2031, AuditKind.SELF)
+    audit = audits.create_audit(session, kawasaki, "kawasaki", NEXT_YEAR, AuditKind.SELF)
     for r in list(audit.responses):
         audits.save_response(
             session,

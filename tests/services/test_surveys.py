@@ -14,6 +14,8 @@ from audit.models import AuditLogEntry, Office, SurveyResult, User
 from audit.services import catalog, demo, surveys
 from audit.services.demo import NOT_CONDUCTED, PUBLISHED_SATISFACTION, SURVEY_SIZES
 
+from ..conftest import TODAY
+
 HEADER = "office,fiscal_year,yes,neutral,no,note\n"
 #: a year before the demo data's first (FY2015), so no test meets them
 YEAR = 2012
@@ -252,5 +254,5 @@ def test_the_form_replaces_only_when_asked_and_records_it(session):
 
 def test_the_demo_adds_surveys_and_indicators_once(session):
     rows = session.scalar(select(func.count()).select_from(SurveyResult))
-    assert demo.create_demo_data(session) == []
+    assert demo.create_demo_data(session, today=TODAY) == []
     assert session.scalar(select(func.count()).select_from(SurveyResult)) == rows

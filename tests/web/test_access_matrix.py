@@ -24,6 +24,8 @@ from audit.db import db
 from audit.models import Action, Audit, AuditKind, Indicator, Office, Principle, User
 from audit.services import audits, practices, ratchet, users
 
+from ..conftest import LAST_YEAR
+
 COMMITTEE, HEAD, AUDITOR, ADMIN = "kawasaki", "head", "auditor", "admin"
 EVERYONE = frozenset({COMMITTEE, HEAD, AUDITOR, ADMIN})
 CITYWIDE = frozenset({HEAD, AUDITOR, ADMIN})
@@ -217,7 +219,7 @@ def world(app: Flask) -> dict[str, dict[str, str]]:
     """The objects each case is filled in with, for the own and the other office."""
     with app.app_context():
         session = db.session
-        proposals = ratchet.review_year(session, 2025).review.proposals
+        proposals = ratchet.review_year(session, LAST_YEAR).review.proposals
         nakahara = session.scalar(select(User).where(User.username == "nakahara"))
         practice = practices.share_practice(
             session, nakahara, "C01", "番号札で呼び出す", date(2024, 4, 1), ""
@@ -242,7 +244,7 @@ def world(app: Flask) -> dict[str, dict[str, str]]:
                     session.scalar(select(Action.id).where(Action.office_id == office.id).limit(1))
                 ),
                 "principle": session.scalar(select(Principle.code).order_by(Principle.id)),
-                "proposal": ratchet.proposal_id(2025, proposals[0]),
+                "proposal": ratchet.proposal_id(LAST_YEAR, proposals[0]),
                 "practice": str(practice.id),
                 "indicator": session.scalar(select(Indicator.code).order_by(Indicator.id)),
             }

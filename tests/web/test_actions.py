@@ -13,11 +13,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from audit.db import db
-from audit.domain.fiscal_year import fiscal_year_of
 from audit.models import Action, ActionStatus, Audit, AuditKind, AuditLogEntry, Office
 from audit.services.demo import DEMO_PASSWORD
 
-TODAY = date.today()
+from ..conftest import THIS_YEAR, TODAY
+
 OPEN, IN_PROGRESS, DONE, VERIFIED = (
     ActionStatus.OPEN,
     ActionStatus.IN_PROGRESS,
@@ -168,7 +168,7 @@ def test_the_audit_page_marks_overdue_actions_too(app, client, auth, kawasaki):
             .where(
                 Office.code == "kawasaki",
                 Audit.kind == AuditKind.SELF,
-                Audit.fiscal_year == fiscal_year_of(TODAY),
+                Audit.fiscal_year == THIS_YEAR,
             )
         )
     auth.login("kawasaki")

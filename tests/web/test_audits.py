@@ -15,7 +15,6 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select, update
 
 from audit.db import db
-from audit.domain.fiscal_year import fiscal_year_of
 from audit.domain.scoring import Rating, ResponseInput, percent, wilson_interval
 from audit.models import (
     Action,
@@ -31,8 +30,8 @@ from audit.models import (
 from audit.services import audits
 from audit.services.demo import DEMO_PASSWORD
 
-THIS_YEAR = fiscal_year_of(date.today())
-NEXT_YEAR = THIS_YEAR + 1
+from ..conftest import NEXT_YEAR, THIS_YEAR, TODAY
+
 USERS = ("kawasaki", "nakahara", "head", "auditor", "admin")
 
 
@@ -502,7 +501,7 @@ def test_the_edit_form_shows_what_is_saved(app, client, auth, draft):
     }
 
 
-DUE = (date.today() + timedelta(days=90)).isoformat()
+DUE = (TODAY + timedelta(days=90)).isoformat()
 NEEDS_ACTION = "△ と × の評価には、改善策（内容・担当・期限）を入力してください。"
 ACTION_PARTS = "改善策には、内容・担当・期限をすべて入力してください。"
 REFUSED_ENTRIES = [

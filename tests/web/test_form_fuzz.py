@@ -6,7 +6,6 @@ empty, very long, control characters, full-width digits, emoji, markup.
 """
 
 import re
-from datetime import date
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -14,9 +13,10 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from audit.db import db
-from audit.domain.fiscal_year import fiscal_year_of
 from audit.models import AuditKind, Office, User
 from audit.services import audits
+
+from ..conftest import LAST_YEAR, NEXT_YEAR
 
 #: text people might paste, and text no one should be able to store
 AWKWARD = st.sampled_from(
@@ -38,8 +38,6 @@ AWKWARD = st.sampled_from(
 #: a browser cannot send a lone surrogate (it is not UTF-8); the API tests send them
 VALUES = st.one_of(AWKWARD, st.text(st.characters(exclude_categories=("Cs",)), max_size=40))
 
-NEXT_YEAR = fiscal_year_of(date.today()) + 1
-
 
 def draft_audit(app) -> int:
     """A fresh self-audit of Kawasaki for next year, to score."""
@@ -58,7 +56,7 @@ FORMS = [
     ("kawasaki", "/audits/", r"/audits/"),
     ("kawasaki", "/audits/{draft}/edit", r"/audits/\d+/edit"),
     ("kawasaki", "/practices/", r"/practices/"),
-    ("head", "/ratchet/?year=2025", r"/ratchet/proposals/[^/]+/decision"),
+    ("head", f"/ratchet/?year={LAST_YEAR}", r"/ratchet/proposals/[^/]+/decision"),
     ("auditor", "/surveys/entry", r"/surveys/entry"),
     ("admin", "/indicators/new", r"/indicators/new"),
     ("admin", "/users/", r"/users/"),

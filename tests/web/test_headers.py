@@ -2,6 +2,8 @@
 
 import pytest
 
+from ..conftest import LAST_YEAR
+
 
 @pytest.mark.parametrize("path", ["/login", "/api/v1/openapi.json", "/static/css/app.css"])
 def test_security_headers_on_every_answer(client, path):
@@ -22,7 +24,15 @@ def test_hsts_under_https(client):
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/audits/", "/review/?year=2025", "/ratchet/?year=2025", "/surveys/", "/catalog/"]
+    "path",
+    [
+        "/",
+        "/audits/",
+        f"/review/?year={LAST_YEAR}",
+        f"/ratchet/?year={LAST_YEAR}",
+        "/surveys/",
+        "/catalog/",
+    ],
 )
 def test_no_page_has_an_inline_script(client, auth, path):
     auth.login("head")

@@ -2,17 +2,14 @@
 
 import shutil
 import subprocess
-from datetime import date
 
 import pytest
 from sqlalchemy import select, update
 
 from audit.db import db
-from audit.domain.fiscal_year import fiscal_year_of
 from audit.models import Audit, AuditKind, AuditLogEntry, Office, User
 
-#: the demo data's last year of accepted audits
-YEAR = fiscal_year_of(date.today()) - 1
+from ..conftest import LAST_YEAR as YEAR
 
 
 def pdf_text(data: bytes, tmp_path) -> str:

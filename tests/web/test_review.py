@@ -9,19 +9,21 @@ from sqlalchemy import event
 
 from audit.db import db
 
+from ..conftest import LAST_YEAR, THIS_YEAR
+
 
 @pytest.mark.parametrize(
     ("username", "status"), [("head", 200), ("auditor", 200), ("admin", 200), ("kawasaki", 403)]
 )
 def test_who_sees_the_review(client, auth, username, status):
     auth.login(username)
-    assert client.get("/review/?year=2025").status_code == status
-    assert client.get("/review/export.xlsx?year=2025").status_code == status
+    assert client.get(f"/review/?year={LAST_YEAR}").status_code == status
+    assert client.get(f"/review/export.xlsx?year={LAST_YEAR}").status_code == status
 
 
 def test_the_matrix_shows_symbols_counts_and_links(client, auth):
     auth.login("head")
-    page = client.get("/review/?year=2025").get_data(as_text=True)
+    page = client.get(f"/review/?year={LAST_YEAR}").get_data(as_text=True)
     assert 'class="cell cell--met"' in page
     assert "○" in page
     assert "/audits/" in page  # a cell opens the response
@@ -30,7 +32,7 @@ def test_the_matrix_shows_symbols_counts_and_links(client, auth):
 
 def test_a_year_without_accepted_audits_is_missing_not_failed(client, auth):
     auth.login("head")
-    page = client.get("/review/?year=2026").get_data(as_text=True)  # only a draft this year
+    page = client.get(f"/review/?year={THIS_YEAR}").get_data(as_text=True)  # only a draft this year
     matrix = page[
         page.index('class="matrix"') : page.index("</table>", page.index('class="matrix"'))
     ]
@@ -48,7 +50,7 @@ def test_a_year_without_accepted_audits_is_missing_not_failed(client, auth):
 )
 def test_filter_by_kind_of_office(client, auth, query, offices, absent):
     auth.login("head")
-    page = client.get(f"/review/?year=2025&{query}").get_data(as_text=True)
+    page = client.get(f"/review/?year={LAST_YEAR}&{query}").get_data(as_text=True)
     assert page.count('<th scope="row"><a href="/review/offices/') == offices
     matrix = page[
         page.index('class="matrix"') : page.index("</table>", page.index('class="matrix"'))
@@ -58,7 +60,7 @@ def test_filter_by_kind_of_office(client, auth, query, offices, absent):
 
 def test_filter_by_principle_keeps_only_its_standards(client, auth):
     auth.login("head")
-    page = client.get("/review/?year=2025&principle=P6").get_data(as_text=True)
+    page = client.get(f"/review/?year={LAST_YEAR}&principle=P6").get_data(as_text=True)
     matrix = page[
         page.index('class="matrix"') : page.index("</table>", page.index('class="matrix"'))
     ]
@@ -68,7 +70,7 @@ def test_filter_by_principle_keeps_only_its_standards(client, auth):
 
 def test_xlsx_export_has_both_views_frozen_and_safe(app, client, auth):
     auth.login("head")
-    response = client.get("/review/export.xlsx?year=2025")
+    response = client.get(f"/review/export.xlsx?year={LAST_YEAR}")
     book = openpyxl.load_workbook(io.BytesIO(response.data))
     assert book.sheetnames == ["matrix", "responses"]
     assert book["matrix"].freeze_panes == "A2"
@@ -85,7 +87,7 @@ def test_csv_neutralises_formulas(app, client, auth):
         db.session.execute(update(Response).values(evidence='=HYPERLINK("http://x")'))
         db.session.commit()
     auth.login("head")
-    data = client.get("/review/export.csv?year=2025&view=responses").data
+    data = client.get(f"/review/export.csv?year={LAST_YEAR}&view=responses").data
     assert data.startswith("\ufeff".encode())  # UTF-8 with BOM
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     evidence = rows[1][rows[0].index("evidence")]
@@ -101,7 +103,7 @@ def test_cp932_csv_replaces_what_it_cannot_hold(app, client, auth):
         db.session.execute(update(Response).values(evidence="𠮷野家—OK"))
         db.session.commit()
     auth.login("head")
-    data = client.get("/review/export.csv?year=2025&view=responses&encoding=cp932").data
+    data = client.get(f"/review/export.csv?year={LAST_YEAR}&view=responses&encoding=cp932").data
     text = data.decode("cp932")
     assert "〓野家〓OK" in text
     assert "川崎区役所" in text
@@ -126,7 +128,7 @@ def count_statements(app, client, path):
 @pytest.mark.parametrize("path", ["/review/?year={year}", "/review/?year={year}&kind=ward"])
 def test_the_matrix_issues_the_same_statements_whatever_the_data(app, client, auth, accepted, path):
     auth.login("head")
-    small = count_statements(app, client, path.format(year=2025))
+    small = count_statements(app, client, path.format(year=LAST_YEAR))
     accepted()  # two more years of accepted audits for every office
     larger = count_statements(app, client, path.format(year=2041))
     assert small == larger
@@ -145,8 +147,8 @@ def test_the_review_shows_each_offices_survey_against_the_target(client, auth):
 @pytest.mark.parametrize(
     ("path", "heading"),
     [
-        ("/review/offices/kawasaki?year=2025", "区役所等の推移: 川崎区役所</h1>"),
-        ("/review/standards/C01?year=2025", '基準の推移: <span class="code">C01</span> '),
+        (f"/review/offices/kawasaki?year={LAST_YEAR}", "区役所等の推移: 川崎区役所</h1>"),
+        (f"/review/standards/C01?year={LAST_YEAR}", '基準の推移: <span class="code">C01</span> '),
     ],
 )
 def test_a_trend_is_headed_by_the_office_or_standard_it_shows(client, auth, path, heading):
@@ -162,7 +164,11 @@ def test_the_trend_of_an_unknown_office_or_standard_is_404(client, auth, path):
 
 @pytest.mark.parametrize(
     "path",
-    ["/review/?year=2025", "/review/offices/kawasaki?year=2025", "/review/standards/C01?year=2025"],
+    [
+        f"/review/?year={LAST_YEAR}",
+        f"/review/offices/kawasaki?year={LAST_YEAR}",
+        f"/review/standards/C01?year={LAST_YEAR}",
+    ],
 )
 def test_charts_come_from_the_app_with_a_table_beside_them(client, auth, path):
     auth.login("head")

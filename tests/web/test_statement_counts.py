@@ -19,18 +19,19 @@ from audit.domain.scoring import Rating
 from audit.models import Audit, AuditKind, AuditStatus, Office
 from audit.services import audits, catalog, users
 from audit.services.audit_log import record_change
+from audit.services.demo import DEMO_PASSWORD, DEMO_YEARS
 
-from ..conftest import make_app
+from ..conftest import THIS_YEAR, make_app
 
 #: the reviewed year of the demo data (accepted audits of every office)
-YEAR = 2025
-#: a draft a committee member saves, created by the test
-DRAFT_YEAR = 2027
+YEAR = THIS_YEAR - 1
+#: a draft a committee member saves, created by the test (the demo's own draft is this year's)
+DRAFT_YEAR = THIS_YEAR + 1
 AUDIT_READ_CEILING = 5
 #: a response save's statements, of which a SAVEPOINT and its RELEASE (one per standard)
 RESPONSE_SAVE_CEILING = 10
 
-#: (who, path); {audit} is Kawasaki's FY2025 self-audit, {draft} a draft of Kawasaki's
+#: (who, path); {audit} is Kawasaki's self-audit of YEAR, {draft} a draft of Kawasaki's
 PAGES = (
     ("head", "/"),
     ("head", "/audits/"),
@@ -43,7 +44,7 @@ PAGES = (
     ("head", "/catalog/offices"),
     ("head", "/catalog/offices/kawasaki"),
     ("head", "/catalog/standards/C01"),
-    ("head", "/offices/kawasaki/checklist.pdf?year=2025"),
+    ("head", "/offices/kawasaki/checklist.pdf?year={year}"),
     ("head", "/review/?year={year}"),
     ("head", "/review/?year={year}&city="),
     ("head", "/review/offices/kawasaki?year={year}"),
@@ -90,8 +91,9 @@ def grow(app: Flask) -> None:
         session.flush()
         offices = catalog.list_offices(session)
         new = [o for o in offices if o.city == "c99"]
-        plan = [(o, y) for o in offices for y in range(2019, 2023)]
-        plan += [(o, y) for o in new for y in range(2023, 2026)]
+        demo_years = range(THIS_YEAR - DEMO_YEARS, THIS_YEAR)
+        plan = [(o, y) for o in offices for y in range(demo_years[0] - 4, demo_years[0])]
+        plan += [(o, y) for o in new for y in demo_years]
         for office, year in plan:
             for kind in AuditKind:
                 audit = audits.build_audit(session, office, year, kind, None, from_previous=False)
@@ -202,7 +204,7 @@ def measure(app: Flask) -> dict[tuple[str, str], int]:
         )
     for name in ("head", "kawasaki", "admin"):
         client = app.test_client()
-        client.post("/login", data={"username": name, "password": "demo-password-2025"})
+        client.post("/login", data={"username": name, "password": DEMO_PASSWORD})
         for who, path in PAGES:
             if who == name:
                 url = path.format(**ids)
