@@ -6,8 +6,11 @@ FLASK := $(BIN)/flask --app wsgi
 AXE := tests/e2e/node_modules/axe-core/axe.min.js
 # Debian packages the tests need (PostgreSQL: the suite runs on it as well as on SQLite;
 # poppler-utils: pdftotext, pdffonts and pdfinfo read the printed documents back; chromium and
-# the Japanese font: the browser tests in tests/e2e; npm, unless one is installed: their axe-core).
-TEST_DEBS := postgresql poppler-utils chromium fonts-morisawa-bizud-gothic $(if $(shell command -v npm),,npm)
+# the Japanese font: the browser tests in tests/e2e; npm, unless one is installed: their axe-core;
+# slapd, ldap-utils and openssl: a real OpenLDAP directory for the sign-in tests, with its
+# test certificate).
+TEST_DEBS := postgresql poppler-utils chromium fonts-morisawa-bizud-gothic \
+	slapd ldap-utils openssl $(if $(shell command -v npm),,npm)
 # Debian packages the benchmarks need (wrk: the throughput runs).
 BENCH_DEBS := wrk
 
@@ -28,9 +31,11 @@ test: test-deps
 test-deps: install-test instance/config.py translations system-test-deps $(AXE)
 
 # The tests that prove an install on a fresh machine (.ci/run runs them there through
-# ../shared/tools/fresh-machine): the wheel, the schema, a PDF with its fonts, the browser, on
-# SQLite and then on PostgreSQL, after every install step `make test` takes.
+# ../shared/tools/fresh-machine): the wheel, the schema, a PDF with its fonts, the directory
+# (slapd), the browser, on SQLite and then on PostgreSQL, after every install step `make test`
+# takes.
 SMOKE_TESTS := tests/test_packaging.py tests/test_migrations.py \
+	tests/services/test_directory.py::test_the_user_name_is_kept_as_the_directory_spells_it \
 	tests/pdf/test_scorecard.py::test_a_pdf_with_the_font_embedded_and_nothing_else \
 	tests/e2e/test_journeys.py::test_auditor_creates_an_external_evaluation_and_prints_its_scorecard
 smoke:

@@ -139,9 +139,27 @@ def end_idle_session() -> Any:
     return redirect(url_for("auth.login", next=target))
 
 
+#: where a user with a one-time password may go before changing it
+ONE_TIME_PASSWORD_ENDPOINTS = {"auth.account", "auth.logout", "main.language", "static"}
+
+
+def require_new_password() -> Any:
+    """A one-time password set by an administrator is changed before anything else is done."""
+    if (
+        request.path.startswith("/api/")
+        or not current_user.is_authenticated
+        or not current_user.must_change_password
+        or request.endpoint in ONE_TIME_PASSWORD_ENDPOINTS
+    ):
+        return None
+    flash(_("Your password is a one-time password: choose your own to continue."), "info")
+    return redirect(url_for("auth.account"))
+
+
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     app.before_request(end_idle_session)
+    app.before_request(require_new_password)
     if app.config["TRUSTED_PROXIES"]:
         # The client's address (log-in throttling) and scheme (HSTS) come from the proxies'
         # X-Forwarded-For and X-Forwarded-Proto, trusting only as many hops as are ours.

@@ -112,39 +112,153 @@ def load_command(paths: tuple[str, ...]) -> None:
 users_group = AppGroup("users", help="Manage user accounts.")
 
 
+def _user_error(error: users.UserError) -> NoReturn:
+    db.session.rollback()
+    raise click.ClickException(str(error)) from error
+
+
 @users_group.command("create")
 @click.argument("username")
 @click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
-@click.option("--office", "office_code", help="Office code; required for committee members.")
+@click.option(
+    "--ward",
+    "--office",
+    "ward",
+    help="The ward office's code (committee members; heads optionally). --office: its old name.",
+)
+@click.option("--name", default="", help="氏名, as pages and printed sign-offs show the person.")
+@click.option("--title", default="", help="職名, e.g. 区民サービス部長.")
+@click.option("--section", default="", help="所属.")
+@click.option("--email", default="", help="E-mail address for reminders.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--one-time", is_flag=True, help="The password must be changed at the first log-in.")
 def create_user_command(
-    username: str, role: str, office_code: str | None, password_stdin: bool
+    username: str,
+    role: str,
+    ward: str | None,
+    name: str,
+    title: str,
+    section: str,
+    email: str,
+    password_stdin: bool,
+    one_time: bool,
 ) -> None:
     """Create a user; the password is asked for, or read from standard input."""
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    person = users.Person(Role(role), ward, name, title, section, email)
     try:
-        users.create_user(db.session, username, password, Role(role), office_code)
+        users.create_user(db.session, username, password, person, one_time=one_time)
     except users.UserError as error:
-        db.session.rollback()
-        raise click.ClickException(str(error)) from error
+        _user_error(error)
     db.session.commit()
     click.echo(f"Created {role} {username}.")
 
 
+def _set_active(username: str, active: bool) -> None:
+    try:
+        users.set_active(db.session, users.find_user(db.session, username), active, None)
+    except users.UserError as error:
+        _user_error(error)
+    db.session.commit()
+    click.echo(f"{'Enabled' if active else 'Disabled'} {username}.")
+
+
+@users_group.command("disable")
+@click.argument("username")
+def disable_user_command(username: str) -> None:
+    """Disable a user: their sessions and API tokens stop working at once."""
+    _set_active(username, False)
+
+
+@users_group.command("enable")
+@click.argument("username")
+def enable_user_command(username: str) -> None:
+    """Enable a disabled user again (their old tokens stay revoked)."""
+    _set_active(username, True)
+
+
+@users_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Show what would change; change nothing.")
+def import_users_command(file: str, dry_run: bool) -> None:
+    """Apply the April list (CSV) whole, or refuse it with each row and column."""
+    data = Path(file).read_bytes()
+    try:
+        if dry_run:
+            changes = users.plan_import(db.session, data)
+            result = users.UserImport(changes, {})
+        else:
+            result = users.apply_import(db.session, data, None)
+    except users.UserImportRefused as refused:
+        db.session.rollback()
+        for problem in refused.problems:
+            click.echo(f"{file}: {problem}", err=True)
+        click.echo(f"Refused: {len(refused.problems)} problem(s); nothing was changed.", err=True)
+        sys.exit(1)
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    for change in result.changes:
+        details = "; ".join(f"{f}: {b or '-'} -> {a or '-'}" for f, b, a in change.fields)
+        click.echo(f"  {change.change:<8} {change.username}  {details}".rstrip())
+    for username, password in result.passwords.items():
+        click.echo(f"  one-time password for {username}: {password}")
+    verb = "would change" if dry_run else "changed"
+    click.echo(f"{len(result.changes)} change(s) {verb}.")
+
+
 @users_group.command("token")
 @click.argument("username")
-def token_command(username: str) -> None:
+@click.option(
+    "--expires",
+    "days",
+    type=int,
+    default=users.TOKEN_DAYS,
+    show_default=True,
+    help="Days until the token expires.",
+)
+@click.option("--name", default="", help="What the token is for (the script that uses it).")
+def token_command(username: str, days: int, name: str) -> None:
     """Print a new API bearer token for a user (shown once, stored hashed)."""
     try:
-        token = users.issue_token(db.session, username)
+        token = users.issue_token(db.session, username, name, days)
     except users.UserError as error:
-        db.session.rollback()
-        raise click.ClickException(str(error)) from error
+        _user_error(error)
     db.session.commit()
     click.echo(token)
+
+
+@users_group.command("tokens")
+@click.argument("username")
+def tokens_command(username: str) -> None:
+    """List a user's API tokens: id, name, created, expires, and whether still valid."""
+    try:
+        user = users.find_user(db.session, username)
+    except users.UserError as error:
+        _user_error(error)
+    now = utc_now()
+    for token in users.list_tokens(db.session, user):
+        state = "revoked" if token.revoked_at else "valid" if token.is_valid_at(now) else "expired"
+        expires = token.expires_at.date().isoformat() if token.expires_at else "never"
+        created = token.created_at.date().isoformat()
+        click.echo(f"{token.id}\t{state}\t{created}\t{expires}\t{token.name}")
+
+
+@users_group.command("revoke")
+@click.argument("username")
+@click.argument("token_id", type=int, required=False)
+def revoke_command(username: str, token_id: int | None) -> None:
+    """Revoke one of a user's API tokens, or all of them."""
+    try:
+        count = users.revoke_tokens(db.session, users.find_user(db.session, username), token_id)
+    except users.UserError as error:
+        _user_error(error)
+    db.session.commit()
+    click.echo(f"Revoked {count} token(s) of {username}.")
 
 
 @click.command("demo")

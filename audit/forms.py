@@ -19,9 +19,18 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    EqualTo,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from audit.domain.text import refused_characters
+from audit.domain.users import EMAIL_PATTERN
 from audit.i18n import _l
 from audit.labels import ACTION_STATUS_LABELS, DECISION_LABELS, RATING_LABELS, ROLE_LABELS
 from audit.models import AuditKind
@@ -116,16 +125,72 @@ class ChecklistApplyForm(Form):
     submit = SubmitField(_l("Apply these changes"))
 
 
-class UserForm(Form):
-    username = StringField(_l("User name"), validators=[DataRequired(), Length(max=64)])
-    password = PasswordField(
-        _l("Password (at least 12 characters)"), validators=[DataRequired(), Length(min=12)]
+class PersonForm(Form):
+    """Who a user is and where they work (the administrator's user page)."""
+
+    name = StringField(_l("Name (氏名)"), validators=[Length(max=100)])
+    title = StringField(_l("Job title (職名)"), validators=[Length(max=100)])
+    section = StringField(_l("Section (所属)"), validators=[Length(max=100)])
+    email = StringField(
+        _l("E-mail"),
+        validators=[
+            Optional(),
+            Regexp(
+                EMAIL_PATTERN, message=_l("Write an e-mail address, e.g. name@city.example.jp.")
+            ),
+            Length(max=254),
+        ],
+        render_kw={"type": "email"},
     )
     role = SelectField(
         _l("Role"), choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()]
     )
-    office = SelectField(_l("Office (committee members only)"), validators=[Optional()])
+    ward = SelectField(
+        _l("Ward (committee members; division heads of a ward)"), validators=[Optional()]
+    )
+    member_from = DateField(_l("Member from"), validators=[Optional()])
+    member_until = DateField(_l("Member until"), validators=[Optional()])
+    submit = SubmitField(_l("Save"))
+
+
+class UserForm(PersonForm):
+    username = StringField(_l("User name"), validators=[DataRequired(), Length(max=64)])
+    password = PasswordField(
+        _l("One-time password (at least 12 characters; changed at the first log-in)"),
+        validators=[DataRequired(), Length(min=12)],
+        render_kw={"autocomplete": "new-password"},
+    )
     submit = SubmitField(_l("Create user"))
+
+
+class OneTimePasswordForm(Form):
+    password = PasswordField(
+        _l("One-time password (at least 12 characters)"),
+        validators=[DataRequired(), Length(min=12)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    submit = SubmitField(_l("Set the one-time password"))
+
+
+class ConfirmForm(Form):
+    """A button that changes something, with its CSRF token."""
+
+    submit = SubmitField(_l("Confirm"))
+
+
+class UserImportForm(Form):
+    file = FileField(
+        _l("User list (CSV)"),
+        validators=[FileRequired(), FileAllowed(["csv"], _l("Choose a .csv file."))],
+    )
+    submit = SubmitField(_l("Check the file"))
+
+
+class UserImportApplyForm(Form):
+    """Carries the checked list back for applying; it is checked again before it is applied."""
+
+    content = HiddenField(validators=[DataRequired()])
+    submit = SubmitField(_l("Apply these changes"))
 
 
 class ResponseForm(SubForm):

@@ -191,6 +191,25 @@ CATALOG_FIELD_LABELS = {
     "support_share": _l("Share of offices failing that calls for support"),
 }
 _LEVEL_FIELD = re.compile(r"^level (?P<number>\d+) (?P<name>\w+)$")
+#: the April list's columns, as the import names them (the Japanese headers it accepts)
+USER_COLUMN_LABELS = {
+    "username": _l("User name"),
+    "name": _l("Name (氏名)"),
+    "title": _l("Job title (職名)"),
+    "section": _l("Section (所属)"),
+    "email": _l("E-mail"),
+    "role": _l("Role"),
+    "ward": _l("Ward"),
+    "member_from": _l("Member from"),
+    "member_until": _l("Member until"),
+    "active": _l("Enabled"),
+}
+USER_CHANGE_LABELS = {
+    "added": _l("Added"),
+    "changed": _l("Changed"),
+    "disabled": _l("Disabled"),
+    "enabled": _l("Enabled again"),
+}
 ERROR_TITLES = {
     400: _l("The request could not be understood"),
     401: _l("Please log in"),
@@ -329,6 +348,8 @@ def init_app(app: Flask) -> None:
         "trail_value": trail_value,
         "catalog_field_label": catalog_field_label,
         "catalog_field_value": catalog_field_value,
+        "user_column_label": _lookup(USER_COLUMN_LABELS),
+        "user_change_label": _lookup(USER_CHANGE_LABELS),
         "field_label": lambda name: FIELD_LABELS.get(name.split("[")[0], name),
         "error_title": lambda code: ERROR_TITLES.get(code, _l("Something went wrong")),
         "error_text": lambda code: (

@@ -256,7 +256,11 @@ class ApiToken(db.Model):
     user: Mapped[User] = relationship(lazy="joined")
 
     def is_valid_at(self, moment: datetime) -> bool:
-        return self.revoked_at is None and (self.expires_at is None or moment < self.expires_at)
+        # SQLite hands the stored UTC moment back without its zone
+        expires = self.expires_at
+        if expires is not None and expires.tzinfo is None:
+            expires = expires.replace(tzinfo=UTC)
+        return self.revoked_at is None and (expires is None or moment < expires)
 
 
 class AuditLogEntry(db.Model):

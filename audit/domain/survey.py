@@ -83,12 +83,16 @@ def decode_text(data: bytes) -> str | None:
 
 
 def read_table(
-    data: bytes, required: Sequence[str], optional: Sequence[str] = ()
+    data: bytes,
+    required: Sequence[str],
+    optional: Sequence[str] = (),
+    aliases: Mapping[str, str] | None = None,
 ) -> tuple[list[tuple[int, dict[str, str]]], list[RowProblem]]:
     """Read a CSV file with a header row into (row number, cells by column name) pairs.
 
-    Column names are matched without case or surrounding blanks; rows whose cells are all
-    blank are skipped; a missing cell at the end of a row is blank.
+    Column names are matched without case or surrounding blanks, and through ``aliases``
+    (another spelling → the column's name: the Japanese headers a clerk writes); rows whose
+    cells are all blank are skipped; a missing cell at the end of a row is blank.
     """
     text = decode_text(data)
     if text is None:
@@ -110,6 +114,7 @@ def read_table(
             )
         ]
     header = [cell.strip().lower() for cell in records[0]]
+    header = [(aliases or {}).get(name, name) for name in header]
     problems = [
         RowProblem(1, name, N_("the column is missing")) for name in required if name not in header
     ]

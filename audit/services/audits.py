@@ -23,7 +23,6 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
-from audit.access import visible_office_ids
 from audit.domain import scoring
 from audit.domain.scoring import Achievement, FieldError, Missing, Rating, ResponseInput
 from audit.models import (
@@ -44,6 +43,7 @@ from audit.models import (
 )
 from audit.services import N_, ServiceError, catalog
 from audit.services.audit_log import record_change
+from audit.services.scope import is_in_own_ward, visible_office_ids
 
 #: the fields of a response a person enters, compared for conflicts and recorded in the trail
 RESPONSE_FIELDS = ("rating", "successes", "trials", "evidence", "na_reason")
@@ -182,13 +182,18 @@ def list_audits(
 def may_edit(user: User, audit: Audit) -> bool:
     """May the user change the audit's responses (while it is a draft)?"""
     if audit.kind == AuditKind.SELF:
-        return user.role == Role.COMMITTEE and user.office_id == audit.office_id
+        return user.role == Role.COMMITTEE and is_in_own_ward(user, audit.office)
     return user.role == Role.AUDITOR
 
 
 def may_review(user: User, audit: Audit) -> bool:
-    """May the user accept or return the audit? Never the person who submitted it."""
-    return user.role in REVIEWER_ROLES and user.id != audit.submitted_by_id
+    """May the user accept or return the audit? Never the person who submitted it, nor a head
+    of the audited office's ward."""
+    return (
+        user.role in REVIEWER_ROLES
+        and user.id != audit.submitted_by_id
+        and not is_in_own_ward(user, audit.office)
+    )
 
 
 def _require_draft_editor(user: User, audit: Audit) -> None:
@@ -221,7 +226,7 @@ def create_audit(
     office_ids = visible_office_ids(user)
     if office is None or (office_ids is not None and office.id not in office_ids):
         raise AuditForbidden(N_("unknown office %(code)s"), code=office_code)
-    probe = Audit(office_id=office.id, kind=kind, fiscal_year=fiscal_year)
+    probe = Audit(office_id=office.id, office=office, kind=kind, fiscal_year=fiscal_year)
     if not may_edit(user, probe):
         raise AuditForbidden(N_("your role cannot create this audit"))
     if session.scalar(

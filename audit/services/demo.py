@@ -39,15 +39,29 @@ from audit.models import (
 )
 from audit.services import audits, catalog, indicators
 from audit.services.indicators import IndicatorDefinition
-from audit.services.users import create_user
+from audit.services.users import Person, create_user
 
-#: (user name, role, office); every demo user's password is DEMO_PASSWORD. Listed in the README.
+#: every demo user's password is DEMO_PASSWORD. Listed in the README. The names are invented.
 DEMO_USERS = (
-    ("admin", Role.ADMIN, None),
-    ("head", Role.HEAD, None),
-    ("auditor", Role.AUDITOR, None),
-    ("kawasaki", Role.COMMITTEE, "kawasaki"),
-    ("nakahara", Role.COMMITTEE, "nakahara"),
+    ("admin", Person(Role.ADMIN, None, "市民 花子", "担当係長", "市民文化局 区政推進課")),
+    ("head", Person(Role.HEAD, None, "区政 一郎", "区政推進課長", "市民文化局 区政推進課")),
+    (
+        "head-kawasaki",
+        Person(Role.HEAD, "kawasaki", "川崎 太郎", "区民サービス部長", "川崎区役所 区民サービス部"),
+    ),
+    (
+        "head-nakahara",
+        Person(Role.HEAD, "nakahara", "中原 次郎", "区民サービス部長", "中原区役所 区民サービス部"),
+    ),
+    ("auditor", Person(Role.AUDITOR, None, "外部 評子", "外部評価委員", "")),
+    (
+        "kawasaki",
+        Person(Role.COMMITTEE, "kawasaki", "大師 三郎", "企画課長", "川崎区役所 まちづくり推進部"),
+    ),
+    (
+        "nakahara",
+        Person(Role.COMMITTEE, "nakahara", "小杉 四郎", "企画課長", "中原区役所 まちづくり推進部"),
+    ),
 )
 DEMO_PASSWORD = "demo-password-2025"
 #: accepted audits for these many fiscal years before the current one
@@ -94,9 +108,9 @@ def create_demo_data(session: Session, *, today: date, scale: Scale = Scale.DEMO
     """
     existing = set(session.scalars(select(User.username)))
     created = []
-    for username, role, office in DEMO_USERS:
+    for username, person in DEMO_USERS:
         if username not in existing:
-            create_user(session, username, DEMO_PASSWORD, role, office)
+            create_user(session, username, DEMO_PASSWORD, person)
             created.append(username)
     this_year = fiscal_year_of(today)
     if session.scalar(select(Audit.id).limit(1)) is None:

@@ -12,7 +12,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from audit.access import visible_office_ids
 from audit.domain.catalog import Text
 from audit.domain.ratchet import ProposalKind
 from audit.domain.survey import SatisfactionTarget
@@ -40,6 +39,7 @@ from audit.pdf.values import (
 )
 from audit.services import audits, catalog, ratchet, review, surveys
 from audit.services.audit_log import record_change
+from audit.services.scope import visible_office_ids
 
 #: the action the audit trail records for every document printed
 PRINTED = "document.printed"

@@ -14,7 +14,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from audit.access import visible_office_ids
 from audit.domain import survey as domain
 from audit.domain.catalog import ChangeKind
 from audit.domain.fiscal_year import fiscal_year_of
@@ -29,6 +28,7 @@ from audit.domain.survey import (
 from audit.models import Office, SurveyResult, User, utc_now
 from audit.services import N_, ServiceError, catalog
 from audit.services.audit_log import record_change
+from audit.services.scope import visible_office_ids
 
 #: how many conducted years an office's pooled figure takes (domain-notes §4.3: branch offices)
 POOLED_YEARS = 3

@@ -19,7 +19,7 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 from wtforms.fields.choices import SelectChoice
 
-from audit.access import ALL_ROLES, requires
+from audit.access import ALL_ROLES, requires, visible_office_ids
 from audit.db import db
 from audit.domain.fiscal_year import fiscal_year_of
 from audit.domain.scoring import ActionInput, Rating, ResponseInput
@@ -49,7 +49,8 @@ def create_form() -> AuditCreateForm:
     form = AuditCreateForm(fiscal_year=fiscal_year_of(date.today()))
     offices = catalog.list_offices(db.session)
     if current_user.role == Role.COMMITTEE:
-        offices = [o for o in offices if o.id == current_user.office_id]
+        ward = visible_office_ids(current_user) or []
+        offices = [o for o in offices if o.id in ward]
         form.kind.choices = [SelectChoice(AuditKind.SELF.value, _("Self-audit"))]
     elif current_user.role == Role.AUDITOR:
         form.kind.choices = [SelectChoice(AuditKind.EXTERNAL.value, _("External evaluation"))]

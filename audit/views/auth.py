@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
@@ -17,8 +18,9 @@ from flask_login import current_user, login_user, logout_user
 
 from audit.access import ALL_ROLES, public, requires
 from audit.db import db
-from audit.forms import LoginForm, PasswordForm
+from audit.forms import ConfirmForm, LoginForm, PasswordForm
 from audit.i18n import _, city_today
+from audit.models import utc_now
 from audit.services import directory, users
 
 bp = Blueprint("auth", __name__)
@@ -137,7 +139,7 @@ def account() -> Any:
         except users.LoginThrottled:
             db.session.rollback()
             form.current_password.errors.append(throttled_message())
-            return render_template("auth/account.html", form=form), 429, retry_after()
+            return account_page(form), 429, retry_after()
         except users.UserError as error:
             db.session.commit()  # the failure is counted; nothing else was changed
             form.current_password.errors.append(_(error.message, **error.params))
@@ -148,4 +150,31 @@ def account() -> Any:
             )  # this session takes the new token; the others end
             flash(_("Your password was changed; you were logged out everywhere else."), "success")
             return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form)
+    return account_page(form)
+
+
+def account_page(form: PasswordForm) -> Any:
+    return render_template(
+        "auth/account.html",
+        form=form,
+        tokens=users.list_tokens(db.session, current_user),
+        now=utc_now(),
+        confirm=ConfirmForm(),
+        revoke_endpoint="auth.revoke_token",
+    )
+
+
+@bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
+@requires(*ALL_ROLES)
+def revoke_token(token_id: int) -> Any:
+    """Revoke one of one's own API tokens; another user's is not found."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        users.revoke_tokens(db.session, current_user, token_id, actor=current_user)
+    except users.UserError:
+        db.session.rollback()
+        abort(404)
+    db.session.commit()
+    flash(_("The token was revoked: it no longer works."), "success")
+    return redirect(url_for("auth.account"))

@@ -288,10 +288,11 @@ def test_duplicate_audit_is_409(draft, call):
     assert again.status_code == 409
 
 
-def test_list_is_scoped_to_the_committee_members_office(call, app):
+def test_list_is_scoped_to_the_committees_ward(call, app):
+    # 川崎区's committee works for the ward office and its branch offices, 大師 and 田島
     listed = call("GET", "/api/v1/audits?kind=self").get_json()
     assert listed
-    assert {a["office"] for a in listed} == {"kawasaki"}
+    assert {a["office"] for a in listed} == {"kawasaki", "daishi", "tajima"}
     everyone = call("GET", "/api/v1/audits?kind=self", user="head").get_json()
     assert len({a["office"] for a in everyone}) == 13
     with app.app_context():

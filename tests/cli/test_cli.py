@@ -101,7 +101,13 @@ def test_load_an_edited_file_updates_and_retires(app, runner, tmp_path, checklis
             ["m2", "--role", "committee", "--password-stdin"],
             "a-long-password\n",
             1,
-            "needs an office",
+            "needs a ward",
+        ),
+        (
+            ["m4", "--role", "committee", "--ward", "daishi", "--password-stdin"],
+            "a-long-password\n",
+            1,
+            "daishi is not a ward office",
         ),
         (
             ["m3", "--role", "committee", "--office", "nowhere", "--password-stdin"],
@@ -110,10 +116,16 @@ def test_load_an_edited_file_updates_and_retires(app, runner, tmp_path, checklis
             "unknown office nowhere",
         ),
         (
-            ["h2", "--role", "head", "--office", "saiwai", "--password-stdin"],
+            ["h2", "--role", "head", "--ward", "saiwai", "--password-stdin"],
+            "a-long-password\n",
+            0,
+            "Created head h2.",
+        ),
+        (
+            ["a2", "--role", "auditor", "--ward", "saiwai", "--password-stdin"],
             "a-long-password\n",
             1,
-            "only committee members belong to an office",
+            "only committees and division heads belong to a ward",
         ),
         (["short", "--role", "head", "--password-stdin"], "short\n", 1, "at least 12"),
         (
@@ -152,6 +164,66 @@ def test_users_token_prints_a_token_kept_only_as_a_hash(app, runner):
     assert hashes
     assert token not in hashes
     assert runner.invoke(args=["users", "token", "nobody"]).exit_code == 1
+
+
+def test_users_create_records_the_person(app, runner):
+    args = ["users", "create", "k2", "--role", "committee", "--ward", "kawasaki"]
+    args += ["--name", "川崎 花子", "--title", "企画係長", "--section", "企画課"]
+    args += ["--email", "k2@example.jp", "--password-stdin", "--one-time"]
+    assert runner.invoke(args=args, input="a-long-password\n").exit_code == 0
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == "k2"))
+        assert (user.name, user.title, user.section, user.email) == (
+            "川崎 花子",
+            "企画係長",
+            "企画課",
+            "k2@example.jp",
+        )
+        assert user.office.code == "kawasaki"
+        assert user.must_change_password
+
+
+def test_disable_and_enable(app, runner):
+    token = runner.invoke(args=["users", "token", "nakahara"]).output.strip()
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/audits", headers=headers).status_code == 200
+    assert runner.invoke(args=["users", "disable", "nakahara"]).exit_code == 0
+    assert client.get("/api/v1/audits", headers=headers).status_code == 401
+    assert runner.invoke(args=["users", "enable", "nakahara"]).exit_code == 0
+    # re-enabling does not bring a revoked token back
+    assert client.get("/api/v1/audits", headers=headers).status_code == 401
+    assert runner.invoke(args=["users", "disable", "nobody"]).exit_code == 1
+
+
+def test_tokens_expire_list_and_revoke(app, runner):
+    first = runner.invoke(
+        args=["users", "token", "head", "--name", "集計スクリプト"]
+    ).output.strip()
+    second = runner.invoke(args=["users", "token", "head", "--expires", "7"]).output.strip()
+    listed = runner.invoke(args=["users", "tokens", "head"]).output.splitlines()
+    assert len(listed) == 2
+    assert all("\tvalid\t" in line for line in listed)
+    assert listed[1].endswith("集計スクリプト")
+    second_id = listed[0].split("\t")[0]
+    assert runner.invoke(args=["users", "revoke", "head", second_id]).exit_code == 0
+    client = app.test_client()
+    assert (
+        client.get("/api/v1/audits", headers={"Authorization": f"Bearer {second}"}).status_code
+        == 401
+    )
+    assert (
+        client.get("/api/v1/audits", headers={"Authorization": f"Bearer {first}"}).status_code
+        == 200
+    )
+    assert "\trevoked\t" in runner.invoke(args=["users", "tokens", "head"]).output
+    # another user's token is not found through this user
+    assert runner.invoke(args=["users", "revoke", "auditor", second_id]).exit_code == 1
+    assert runner.invoke(args=["users", "revoke", "head"]).output.startswith("Revoked 1 token")
+    assert (
+        client.get("/api/v1/audits", headers={"Authorization": f"Bearer {first}"}).status_code
+        == 401
+    )
 
 
 def test_demo_creates_the_users_once(empty_app, empty_runner):

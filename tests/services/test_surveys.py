@@ -163,10 +163,10 @@ def test_a_year_no_office_conducted_is_a_gap_citywide(session):
     assert page.citywide.note == NOT_CONDUCTED[2020]
 
 
-def test_a_committee_member_sees_their_office_and_the_citys_figure(session):
+def test_a_committee_member_sees_their_wards_offices_and_the_citys_figure(session):
     load(session, HEADER + f"kawasaki,{YEAR},290,6,4,\nsaiwai,{YEAR},100,0,0,\n")
     page = surveys.survey_year(session, user(session, "kawasaki"), YEAR, TARGET)
-    assert [o.code for o, _f in page.offices] == ["kawasaki"]
+    assert [o.code for o, _f in page.offices] == ["kawasaki", "daishi", "tajima"]
     assert page.citywide.counts == SurveyCounts(390, 6, 4)
 
 

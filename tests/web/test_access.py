@@ -32,7 +32,7 @@ def test_a_new_route_without_a_rule_is_caught(app_factory):
     assert missing == ["forgotten"]
 
 
-ROLES = {username: role for username, role, _office in DEMO_USERS}
+ROLES = {username: person.role for username, person in DEMO_USERS}
 READ_PAGES = [
     "/",
     "/catalog/",

@@ -1,14 +1,15 @@
-"""The access matrix: every route and API endpoint × each role × own and other office.
+"""The access matrix: every route and API endpoint × each role × own and other ward's offices.
 
 The expected answers are written out here, independently of the decorators in the code, so a
 route whose rule is widened (or a new route nobody thought about) fails this file. Each case
-runs every principal against the objects of the committee member's own office (川崎区役所) and
-of another office (中原区役所):
+runs every principal against the objects of the committee's own ward — the ward office
+(川崎区役所) and one of its branch offices (大師支所) — and of other wards: another ward office
+(中原区役所) and another ward's sub-office (日吉出張所):
 
 - ``ok``: the handler ran (a page, a redirect after a form, or a validation answer);
 - ``login``: sent to the log-in page (pages) or 401 (API);
 - ``denied``: 403, the role may not do this;
-- ``hidden``: 404, another office's object is simply not found.
+- ``hidden``: 404, another ward's object is simply not found.
 """
 
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from flask_login import FlaskLoginClient
 from sqlalchemy import select
 
 from audit.db import db
-from audit.models import Action, Audit, AuditKind, Indicator, Office, Principle, User
+from audit.models import Action, ApiToken, Audit, AuditKind, Indicator, Office, Principle, User
 from audit.services import audits, practices, ratchet, users
 
 from ..conftest import LAST_YEAR
@@ -31,7 +32,10 @@ EVERYONE = frozenset({COMMITTEE, HEAD, AUDITOR, ADMIN})
 CITYWIDE = frozenset({HEAD, AUDITOR, ADMIN})
 PUBLIC = frozenset({None, *EVERYONE})
 PRINCIPALS = (None, COMMITTEE, HEAD, AUDITOR, ADMIN)
-OWN, OTHER = "kawasaki", "nakahara"
+OWN, OWN_BRANCH, OTHER, OTHER_SUB = "kawasaki", "daishi", "nakahara", "hiyoshi"
+OFFICES = (OWN, OWN_BRANCH, OTHER, OTHER_SUB)
+#: the offices 川崎区's committee works for
+OWN_WARD = (OWN, OWN_BRANCH)
 #: the fiscal year of the drafts the matrix works on
 YEAR = 2039
 
@@ -43,11 +47,13 @@ class Case:
     path: str
     #: the principals whose request reaches the handler (None: anonymous)
     ok: frozenset[str | None]
-    #: the object belongs to an office: another office's is 404 for a committee member
+    #: the object belongs to an office: another ward's is 404 for a committee member
     scoped: bool = False
     #: the form (pages) or JSON (API) posted
     body: dict[str, Any] | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    #: what the logged-in principals not in ``ok`` get: 403, or 404 for another's own object
+    refused: str = "denied"
 
 
 def only(*roles: str) -> frozenset[str | None]:
@@ -70,6 +76,21 @@ CASES: dict[str, list[Case]] = {
     ],
     "catalog.apply_upload": [Case("POST", "/catalog/upload/apply", only(ADMIN))],
     "users.index": [Case("GET", "/users/", only(ADMIN)), Case("POST", "/users/", only(ADMIN))],
+    "users.edit": [
+        Case("GET", "/users/{user}", only(ADMIN)),
+        Case("POST", "/users/{user}", only(ADMIN)),
+    ],
+    "users.set_active": [Case("POST", "/users/{user}/active", only(ADMIN))],
+    "users.reset_password": [Case("POST", "/users/{user}/password", only(ADMIN))],
+    "users.import_list": [
+        Case("GET", "/users/import", only(ADMIN)),
+        Case("POST", "/users/import", only(ADMIN)),
+    ],
+    "users.apply_import": [Case("POST", "/users/import/apply", only(ADMIN))],
+    # one's own token only: the head's token is not found by anyone else
+    "auth.revoke_token": [
+        Case("POST", "/account/tokens/{token}/revoke", only(HEAD), refused="hidden")
+    ],
     "audits.index": [Case("GET", "/audits/", EVERYONE), Case("POST", "/audits/", EVERYONE)],
     "audits.show": [Case("GET", "/audits/{audit}", EVERYONE, scoped=True)],
     "audits.edit": [Case("GET", "/audits/{audit}/edit", only(COMMITTEE), scoped=True)],
@@ -211,12 +232,14 @@ def outcome(response: Any) -> str:
 
 def expected(case: Case, principal: str | None, office: str) -> str:
     if principal in case.ok:
-        return "hidden" if case.scoped and principal == COMMITTEE and office != OWN else "ok"
-    return "login" if principal is None else "denied"
+        return (
+            "hidden" if case.scoped and principal == COMMITTEE and office not in OWN_WARD else "ok"
+        )
+    return "login" if principal is None else case.refused
 
 
 def world(app: Flask) -> dict[str, dict[str, str]]:
-    """The objects each case is filled in with, for the own and the other office."""
+    """The objects each case is filled in with, for each office of the matrix."""
     with app.app_context():
         session = db.session
         proposals = ratchet.review_year(session, LAST_YEAR).review.proposals
@@ -224,8 +247,10 @@ def world(app: Flask) -> dict[str, dict[str, str]]:
         practice = practices.share_practice(
             session, nakahara, "C01", "番号札で呼び出す", date(2024, 4, 1), ""
         )
+        users.issue_token(session, HEAD)
+        token_id = str(session.scalar(select(ApiToken.id).order_by(ApiToken.id.desc())))
         values: dict[str, dict[str, str]] = {}
-        for code in (OWN, OTHER):
+        for code in OFFICES:
             office = session.scalar(select(Office).where(Office.code == code))
             draft = session.scalar(
                 select(Audit).where(
@@ -247,6 +272,8 @@ def world(app: Flask) -> dict[str, dict[str, str]]:
                 "proposal": ratchet.proposal_id(LAST_YEAR, proposals[0]),
                 "practice": str(practice.id),
                 "indicator": session.scalar(select(Indicator.code).order_by(Indicator.id)),
+                "user": str(nakahara.id),
+                "token": token_id,
             }
         session.commit()
         return values
@@ -287,7 +314,7 @@ def test_access(app_factory: Any, case: Case) -> None:
     filled = world(app)
     seen, wanted = {}, {}
     for principal in PRINCIPALS:
-        for office in (OWN, OTHER):
+        for office in OFFICES:
             key = f"{principal or 'anonymous'} → {office}"
             seen[key] = outcome(request(app, case, principal, filled[office]))
             wanted[key] = expected(case, principal, office)

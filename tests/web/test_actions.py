@@ -219,11 +219,11 @@ def test_who_sees_which_offices_actions(app, client, auth, username, query, stat
         assert f'<option value="{office}" selected>' in page
 
 
-def test_a_committee_member_is_offered_only_their_own_office(client, auth):
+def test_a_committee_member_is_offered_only_their_wards_offices(client, auth):
     auth.login("kawasaki")
     page = client.get("/actions/").get_data(as_text=True)
     offices = page[page.index('<select id="office"') : page.index("</select>")]
-    assert re.findall(r'<option value="([^"]+)"', offices) == ["kawasaki"]
+    assert re.findall(r'<option value="([^"]+)"', offices) == ["kawasaki", "daishi", "tajima"]
 
 
 @pytest.mark.parametrize(

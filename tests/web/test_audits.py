@@ -387,14 +387,14 @@ def listed_audit_ids(client: FlaskClient, query: str = "") -> set[int]:
 @pytest.mark.parametrize(
     ("username", "offices"),
     [
-        ("kawasaki", {"kawasaki"}),
+        ("kawasaki", {"kawasaki", "daishi", "tajima"}),  # the ward: its branch offices too
         ("nakahara", {"nakahara"}),
         ("head", None),
         ("auditor", None),
         ("admin", None),
     ],
 )
-def test_audit_list_shows_a_committee_member_only_their_office(
+def test_audit_list_shows_a_committee_member_only_their_wards_offices(
     app, client, auth, username, offices
 ):
     with app.app_context():
@@ -1141,11 +1141,12 @@ def test_a_refused_creation_says_why(app, client, auth, username, error):
     assert error in page
 
 
-def test_the_create_form_offers_a_committee_member_only_their_office_and_self_audits(client, auth):
+def test_the_create_form_offers_a_committee_only_its_wards_offices_and_self_audits(client, auth):
     auth.login("kawasaki")
     page = client.get("/audits/").get_data(as_text=True)
     form = page[page.index("<h2>") :]
-    assert re.findall(r'<option[^>]*value="([^"]+)"', form) == ["kawasaki", "self"]
+    options = re.findall(r'<option[^>]*value="([^"]+)"', form)
+    assert options == ["kawasaki", "daishi", "tajima", "self"]
 
 
 @pytest.mark.parametrize("from_previous", [True, False])

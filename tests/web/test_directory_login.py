@@ -7,7 +7,6 @@ from audit.db import db
 from audit.models import LoginFailure, Role, User
 from audit.services import users
 from audit.services.demo import DEMO_PASSWORD
-from audit.services.users import UserError
 
 from ..ldap_server import (
     ACCOUNTS,
@@ -111,12 +110,6 @@ def test_a_directory_that_is_down_refuses_only_its_users(app_factory):
     assert response.status_code == 302
 
 
-@pytest.mark.xfail(
-    raises=UserError,
-    strict=True,
-    reason="users.authenticate looks the user up by the typed name only, and then creates "
-    "the directory's spelling of it, which exists",
-)
 def test_a_directory_user_may_type_their_name_in_capitals(app, auth):
     auth.login("hanako", HANAKO.password)
     auth.logout()

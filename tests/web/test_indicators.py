@@ -9,7 +9,7 @@ from audit.db import db
 from audit.models import Indicator, IndicatorYear
 from audit.services.demo import DEMO_USERS
 
-ROLES = {username: role for username, role, _office in DEMO_USERS}
+ROLES = {username: person.role for username, person in DEMO_USERS}
 
 
 def text(html: str) -> str:

@@ -11,7 +11,7 @@ from audit.models import AuditLogEntry, SurveyResult
 from audit.services.demo import DEMO_USERS
 
 HEADER = "office,fiscal_year,yes,neutral,no,note\n"
-ROLES = {username: role for username, role, _office in DEMO_USERS}
+ROLES = {username: person.role for username, person in DEMO_USERS}
 
 
 def state(app):
